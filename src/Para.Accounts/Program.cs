@@ -1,0 +1,15 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point marker for WebApplicationFactory-based tests.</summary>
+public partial class Program;

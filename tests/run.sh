@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (README): builds the solution, runs every test project, and closes with one
+# line "N passed, N failed, N skipped" summed over all projects.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build Para.sln -c Debug --nologo -v q -clp:ErrorsOnly || exit 1
+
+status=0
+dotnet test Para.sln -c Debug --no-build --nologo \
+  --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" "$@" || status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi

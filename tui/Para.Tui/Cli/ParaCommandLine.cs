@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace Para.Tui.Cli;
+
+/// <summary>The <c>para</c> command line: each feature adds its command group here.</summary>
+internal static class ParaCommandLine
+{
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
+        var root = new RootCommand("Para keeps Claude Code authentication alive across accounts and containers.");
+        root.Subcommands.Add(HealthCommand.Create(console));
+        root.SetAction((_, cancellationToken) => HealthCommand.RunAsync(console, cancellationToken));
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            // Errors are one line (below), never the default handler's stack trace.
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(configuration, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return console.Fail(CliErrors.Describe(exception));
+        }
+    }
+}

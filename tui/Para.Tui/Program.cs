@@ -1,0 +1,3 @@
+using Para.Tui.Cli;
+
+return await ParaCommandLine.InvokeAsync(args);
