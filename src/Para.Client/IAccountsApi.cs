@@ -1,3 +1,4 @@
+using Para.Contracts.Credentials;
 using Para.Contracts.Health;
 using Refit;
 
@@ -8,4 +9,8 @@ public interface IAccountsApi
 {
     [Get("/health")]
     Task<IApiResponse<HealthDocument>> GetHealthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>An account's credentials in Claude Code's file format; for the container-auth service.</summary>
+    [Get("/api/accounts/{idOrName}/credentials")]
+    Task<CredentialsExport> ExportCredentialsAsync(string idOrName, CancellationToken cancellationToken = default);
 }
