@@ -124,6 +124,14 @@ internal sealed partial class ProjectRunner : IAsyncDisposable
                 return;
             }
 
+            // A clean exit is a decision (Ctrl+C reached the whole process group, or the service
+            // stopped itself), not a crash: restarting it would fight the user.
+            if (exitCode == 0)
+            {
+                Update(s => s with { State = ResourceState.Exited, Health = ResourceHealth.Unknown, ProcessId = null, LastError = null });
+                return;
+            }
+
             // A service that ran a while before dying earns a fresh backoff; one that dies at start does not.
             consecutiveCrashes = Stopwatch.GetElapsedTime(startedAt) > TimeSpan.FromSeconds(30) ? 1 : consecutiveCrashes + 1;
             var delay = TimeSpan.FromSeconds(Math.Min(MaxRestartDelay.TotalSeconds, Math.Pow(2, consecutiveCrashes - 1)));

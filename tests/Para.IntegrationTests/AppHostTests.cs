@@ -82,3 +82,35 @@ public sealed class AppHostShutdownTests
         }
     }
 }
+
+public sealed class AppHostRestartTests
+{
+    [Fact]
+    public async Task A_crashed_service_is_restarted_on_the_same_address_and_becomes_healthy_again()
+    {
+        var fixture = new AppHostFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            var before = await fixture.App.WaitForResourceHealthyAsync(ServiceNames.Accounts);
+            using (var process = Process.GetProcessById(before.ProcessId!.Value))
+            {
+                process.Kill();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var after = await fixture.App.WaitForResourceAsync(
+                ServiceNames.Accounts, snapshot => snapshot.RestartCount == 1 && snapshot.IsHealthy, timeout.Token);
+
+            Assert.NotEqual(before.ProcessId, after.ProcessId);
+            Assert.Equal(before.Endpoint, after.Endpoint);
+            using var client = fixture.App.CreateHttpClient(ServiceNames.Accounts);
+            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+}
