@@ -16,10 +16,17 @@ public static class DistributedApplicationTestingBuilder
         CancellationToken cancellationToken = default) where TAppHost : IProjectMetadata, new()
     {
         var assemblyName = Path.GetFileNameWithoutExtension(new TAppHost().ProjectPath);
-        var entryPoint = Assembly.Load(assemblyName).EntryPoint
+        var appHost = Assembly.Load(assemblyName);
+        var entryPoint = appHost.EntryPoint
             ?? throw new InvalidOperationException($"{assemblyName} has no entry point.");
 
-        var capture = new Capture(configure);
+        // Start the outputs the AppHost was built with, not the test runner's configuration.
+        var builtWith = appHost.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
+        var capture = new Capture(options =>
+        {
+            options.Configuration ??= builtWith;
+            configure?.Invoke(options);
+        });
         CurrentCapture.Value = capture;
         try
         {

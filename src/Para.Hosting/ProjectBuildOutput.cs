@@ -25,6 +25,25 @@ internal sealed record ProjectBuildOutput(string ProjectPath, string ProjectDire
     /// <summary>Builds the project once; its output goes where <see cref="AssemblyPath"/> points.</summary>
     public async Task BuildAsync(Action<string> log, CancellationToken cancellationToken)
     {
+        // Two applications in one process (parallel tests) must not build the same outputs at once.
+        await BuildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!IsBuilt)
+            {
+                await RunBuildAsync(log, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim BuildGate = new(1, 1);
+
+    private async Task RunBuildAsync(Action<string> log, CancellationToken cancellationToken)
+    {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
             UseShellExecute = false,
