@@ -38,7 +38,10 @@ internal static class HealthCommand
                 return ($"{name,-15} {document.Status}", document.IsHealthy);
             }
 
-            return ($"{name,-15} {(int?)response.StatusCode} {response.ReasonPhrase}", false);
+            var reason = response.StatusCode is null && response.Error?.InnerException is { } cause
+                ? CliErrors.Describe(cause)
+                : $"{(int?)response.StatusCode} {response.ReasonPhrase}";
+            return ($"{name,-15} {reason}", false);
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
         {
