@@ -121,19 +121,19 @@ internal sealed class AuthRefresher(
         var settings = options.CurrentValue;
         var account = accountId ?? AllAccounts;
         var started = timeProvider.GetTimestamp();
-        using var refreshCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The deadline exists before any strategy starts, so it holds even for one that never yields.
+        using var deadline = new CancellationTokenSource(settings.RefreshTimeout, timeProvider);
+        using var refreshCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         RefreshRun run;
         string? failureReason = null;
         try
         {
             var refresh = accountId is null ? RefreshAllAsync(refreshCancellation.Token) : RefreshAccountAsync(accountId, refreshCancellation.Token);
-            run = await refresh.WaitAsync(settings.RefreshTimeout, timeProvider, cancellationToken);
+            run = await refresh.WaitAsync(refreshCancellation.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Stop the strategies still running; their late result must not count.
-            await refreshCancellation.CancelAsync();
             run = new RefreshRun(TokenOperationResult.Failed($"The refresh did not finish within {settings.RefreshTimeout}.", shouldRetry: true), null);
             failureReason = "timeout";
         }
