@@ -36,6 +36,7 @@ public static class AuthRefreshExtensions
         services.AddSingleton<AuthRefresher>();
         services.AddSingleton<AuthRefreshManager>();
         services.AddSingleton<IHealthDocumentSection, AuthenticationHealthSection>();
+        services.AddHealthChecks().AddCheck<AuthenticationHealthCheck>("authentication");
 
         services.AddResiliencePipeline(AuthRefreshPipeline.Name, static (pipeline, context) =>
         {
