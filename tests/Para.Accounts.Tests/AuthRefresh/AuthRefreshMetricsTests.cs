@@ -73,6 +73,48 @@ public sealed class AuthRefreshMetricsTests : IDisposable
         Assert.Equal(590d, gauge["personal"]);
     }
 
+    [Fact]
+    public async Task Pollys_resilience_events_are_enriched_with_the_account()
+    {
+        var account = "acc-" + Guid.NewGuid().ToString("N");
+        _harness.Tokens.Accounts.Add(FakeAccountTokenService.Account(account, "enriched", AuthRefreshHarness.Start.AddHours(1)));
+        var events = new List<Dictionary<string, object?>>();
+        using var polly = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument is { Meter.Name: "Polly", Name: "resilience.polly.strategy.events" })
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        polly.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+        {
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                copy[tag.Key] = tag.Value;
+            }
+
+            lock (events)
+            {
+                events.Add(copy);
+            }
+        });
+        polly.Start();
+
+        var attempts = 0;
+        await _harness.Manager.ExecuteAsync(_ => ++attempts == 1 ? throw Unauthorized() : ValueTask.FromResult(0), "processRequest", account, "s");
+
+        lock (events)
+        {
+            var recovery = Assert.Single(events, e => Equals(e["event.name"], "OnAuthRecovery") && Equals(e.GetValueOrDefault("para.account.id"), account));
+            Assert.Equal("para-auth-refresh", recovery["pipeline.name"]);
+            Assert.Equal("processRequest", recovery["operation.key"]);
+        }
+    }
+
     private async Task WaitForCachedStatusesAsync()
     {
         var cache = (Para.Accounts.AuthRefresh.AccountStatusCache)_harness.Services.GetService(typeof(Para.Accounts.AuthRefresh.AccountStatusCache))!;
