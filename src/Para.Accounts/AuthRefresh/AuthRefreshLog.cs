@@ -44,6 +44,10 @@ internal static partial class AuthRefreshLog
         Message = "Manual authentication refresh requested (account: {AccountId})")]
     public static partial void ManualRefreshRequested(ILogger logger, string accountId);
 
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug,
+        Message = "A refresh is already running, refusing the manual refresh (retryAfter: {RetryAfterMs}ms, account: {AccountId})")]
+    public static partial void RefreshAlreadyRunning(ILogger logger, long retryAfterMs, string accountId);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug,
         Message = "Reading account token statuses failed ({ExceptionType})")]
     public static partial void StatusReadFailed(ILogger logger, string exceptionType);

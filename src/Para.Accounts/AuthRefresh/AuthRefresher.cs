@@ -85,7 +85,7 @@ internal sealed class AuthRefresher(
         if (!await _gate.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
             var retryAt = timeProvider.GetUtcNow() + settings.RefreshCooldown;
-            AuthRefreshLog.CooldownActive(logger, timeProvider.GetUtcNow(), Milliseconds(settings.RefreshCooldown), account);
+            AuthRefreshLog.RefreshAlreadyRunning(logger, Milliseconds(settings.RefreshCooldown), account);
             return ManualRefreshOutcome.CoolingDown(retryAt);
         }
 

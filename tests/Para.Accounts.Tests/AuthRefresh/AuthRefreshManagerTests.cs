@@ -286,6 +286,22 @@ public sealed class AuthRefreshManagerTests : IDisposable
         Assert.Equal(["refresh:acc-1", "refresh:acc-2"], _harness.Tokens.Calls);
     }
 
+    [Fact]
+    public async Task A_manual_refresh_while_a_refresh_is_running_is_refused_instead_of_queued()
+    {
+        var release = new TaskCompletionSource<TokenOperationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _harness.Tokens.OnRefresh = (_, _) => release.Task;
+        var automatic = FailOnceAsync();
+
+        var manual = await _harness.Manager.RefreshAsync("acc-1", CancellationToken.None);
+        release.SetResult(TokenOperationResult.Succeeded("Refreshed."));
+        await automatic;
+
+        Assert.Null(manual.Result);
+        Assert.Equal(AuthRefreshHarness.Start.AddSeconds(30), manual.RetryAt);
+        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
+    }
+
     private async Task FailOnceAsync()
     {
         var attempts = 0;
