@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace Para.Accounts.AuthRefresh;
+
+/// <summary>
+/// The seed's log lines, word for word where it gives them, each with the account and session.
+/// Nothing here takes a token: messages come from <see cref="Tokens.TokenOperationResult"/>, which is log-safe.
+/// </summary>
+internal static partial class AuthRefreshLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "Authentication error detected in {OperationName} for session {SessionId}, attempting refresh (account: {AccountId})")]
+    public static partial void AuthenticationErrorDetected(ILogger logger, string operationName, string sessionId, string accountId);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        Message = "Claude Code authentication refresh successful (refreshCount: {RefreshCount}, timeTaken: {TimeTakenMs}ms, account: {AccountId}, strategy: {Strategy})")]
+    public static partial void RefreshSucceeded(ILogger logger, long refreshCount, long timeTakenMs, string accountId, string strategy);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
+        Message = "Authentication refreshed, retrying {OperationName} for session {SessionId} (account: {AccountId})")]
+    public static partial void RetryingAfterRefresh(ILogger logger, string operationName, string sessionId, string accountId);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "Too many consecutive auth failures, not retrying (consecutiveFailures: {ConsecutiveFailures}, maxAllowed: {MaxAllowed}, account: {AccountId})")]
+    public static partial void TooManyConsecutiveFailures(ILogger logger, int consecutiveFailures, int maxAllowed, string accountId);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error,
+        Message = "Claude Code authentication refresh failed (consecutiveFailures: {ConsecutiveFailures}, timeTaken: {TimeTakenMs}ms, account: {AccountId}): {Reason}")]
+    public static partial void RefreshFailed(ILogger logger, int consecutiveFailures, long timeTakenMs, string accountId, string reason);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug,
+        Message = "Refresh cooldown active, not refreshing (lastRefresh: {LastRefresh:O}, retryAfter: {RetryAfterMs}ms, account: {AccountId})")]
+    public static partial void CooldownActive(ILogger logger, DateTimeOffset lastRefresh, long retryAfterMs, string accountId);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Debug,
+        Message = "Refresh cooldown active but credentials were refreshed after the call started, retrying without a new refresh (lastRefresh: {LastRefresh:O}, account: {AccountId})")]
+    public static partial void RefreshedMeanwhile(ILogger logger, DateTimeOffset lastRefresh, string accountId);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug,
+        Message = "Refresh strategy {Strategy} did not succeed (account: {AccountId}): {Reason}")]
+    public static partial void StrategyDidNotSucceed(ILogger logger, string strategy, string accountId, string reason);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information,
+        Message = "Manual authentication refresh requested (account: {AccountId})")]
+    public static partial void ManualRefreshRequested(ILogger logger, string accountId);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug,
+        Message = "A refresh is already running, refusing the manual refresh (retryAfter: {RetryAfterMs}ms, account: {AccountId})")]
+    public static partial void RefreshAlreadyRunning(ILogger logger, long retryAfterMs, string accountId);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug,
+        Message = "Reading account token statuses failed ({ExceptionType})")]
+    public static partial void StatusReadFailed(ILogger logger, string exceptionType);
+}

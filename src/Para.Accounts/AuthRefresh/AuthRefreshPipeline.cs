@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Telemetry;
+
+namespace Para.Accounts.AuthRefresh;
+
+/// <summary>The resilience pipeline every protected operation runs through.</summary>
+internal static class AuthRefreshPipeline
+{
+    public const string Name = "para-auth-refresh";
+
+    public static readonly ResiliencePropertyKey<string> AccountId = new("para.account.id");
+    public static readonly ResiliencePropertyKey<string> SessionId = new("para.session.id");
+
+    public static ResiliencePipelineBuilder AddAuthRecovery(
+        this ResiliencePipelineBuilder builder, AuthRefresher refresher, TimeProvider timeProvider, ILogger logger) =>
+        builder.AddStrategy(
+            context => new AuthRecoveryStrategy(refresher, timeProvider, context.Telemetry, logger),
+            new AuthRecoveryStrategyOptions());
+}
+
+internal sealed class AuthRecoveryStrategyOptions : ResilienceStrategyOptions
+{
+    public AuthRecoveryStrategyOptions() => Name = "AuthRecovery";
+}
+
+/// <summary>Reported to Polly's telemetry whenever an authentication failure was handled.</summary>
+internal readonly record struct OnAuthRecoveryArguments(bool Recovered);
+
+/// <summary>
+/// Runs the call; on an authentication failure asks the refresher for fresh credentials and, when
+/// it has them, runs the call exactly once more. A second failure goes back to the caller as is.
+/// </summary>
+internal sealed class AuthRecoveryStrategy(
+    AuthRefresher refresher,
+    TimeProvider timeProvider,
+    ResilienceStrategyTelemetry telemetry,
+    ILogger logger) : ResilienceStrategy
+{
+    private static readonly ResilienceEvent Recovered = new(ResilienceEventSeverity.Information, "OnAuthRecovery");
+    private static readonly ResilienceEvent NotRecovered = new(ResilienceEventSeverity.Warning, "OnAuthRecovery");
+
+    protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
+    {
+        var startedAt = timeProvider.GetUtcNow();
+        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (outcome.Exception is not { } exception
+            || context.CancellationToken.IsCancellationRequested
+            || !AuthFailureClassifier.IsAuthenticationFailure(exception))
+        {
+            return outcome;
+        }
+
+        var operation = context.OperationKey ?? "operation";
+        context.Properties.TryGetValue(AuthRefreshPipeline.AccountId, out var accountId);
+        context.Properties.TryGetValue(AuthRefreshPipeline.SessionId, out var sessionId);
+
+        bool recovered;
+        try
+        {
+            recovered = await refresher.TryRecoverAsync(new AuthFailure(operation, accountId, sessionId, startedAt), context.CancellationToken)
+                .ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            return outcome;
+        }
+
+        telemetry.Report(recovered ? Recovered : NotRecovered, context, outcome, new OnAuthRecoveryArguments(recovered));
+        if (!recovered)
+        {
+            return outcome;
+        }
+
+        AuthRefreshLog.RetryingAfterRefresh(logger, operation, sessionId ?? AuthRefresher.NoSession, accountId ?? AuthRefresher.AllAccounts);
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+}
+
+/// <summary>Tags Polly's own resilience metrics with the account a protected call was for.</summary>
+internal sealed class AuthRefreshMeteringEnricher : MeteringEnricher
+{
+    public override void Enrich<TResult, TArgs>(in EnrichmentContext<TResult, TArgs> context)
+    {
+        if (context.TelemetryEvent.Context.Properties.TryGetValue(AuthRefreshPipeline.AccountId, out var accountId))
+        {
+            context.Tags.Add(new KeyValuePair<string, object?>(AuthRefreshPipeline.AccountId.Key, accountId));
+        }
+    }
+}
