@@ -15,7 +15,7 @@ public sealed class ContainerAuthServices(
     ContainerOperations containers,
     ReauthAllOperation reauthAll,
     CredentialVerifier verifier,
-    IOptions<ContainerAuthOptions> options)
+    IOptions<ContainerAuthOptions> optionsAccessor)
 {
     public DockerEngine Engine { get; } = engine;
 
@@ -29,5 +29,7 @@ public sealed class ContainerAuthServices(
 
     public CredentialVerifier Verifier { get; } = verifier;
 
-    public ContainerAuthOptions Options { get; } = options.Value;
+    public IOptions<ContainerAuthOptions> OptionsAccessor { get; } = optionsAccessor;
+
+    public ContainerAuthOptions Options => OptionsAccessor.Value;
 }
