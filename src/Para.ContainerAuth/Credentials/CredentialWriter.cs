@@ -19,6 +19,12 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
         CancellationToken cancellationToken)
     {
         var home = await ResolveHomeAsync(containerId, user, env, cancellationToken);
+        // Checked first: the engine refuses an upload into a missing folder mid-stream, which reads like a broken connection.
+        if (!await engine.PathExistsAsync(containerId, home.Home, cancellationToken))
+        {
+            throw new InvalidOperationException($"The home folder {home.Home} does not exist in the container.");
+        }
+
         var existing = await engine.ReadFileAsync(containerId, home.AccountDetailsPath, cancellationToken);
         using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow());
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);

@@ -161,6 +161,22 @@ public sealed class DockerEngine : IDisposable
         GuardAsync(() => Client.Containers.ExtractArchiveToContainerAsync(
             containerId, new CopyToContainerParameters { Path = directory }, tar, cancellationToken));
 
+    /// <summary>Whether a path exists in a container (running or not).</summary>
+    public Task<bool> PathExistsAsync(string containerId, string path, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        try
+        {
+            var stat = await Client.Containers.GetArchiveFromContainerAsync(
+                containerId, new ContainerPathStatParameters { Path = path }, statOnly: true, cancellationToken);
+            stat.Stream?.Dispose();
+            return true;
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    });
+
     /// <summary>Reads one regular file out of a container (running or not); null when it is not there.</summary>
     public Task<EngineFile?> ReadFileAsync(string containerId, string path, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
