@@ -226,12 +226,15 @@ public sealed class DockerEngine : IDisposable
         await Client.Images.TagImageAsync(source, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
     });
 
-    /// <summary>Deletes an image by name; a name already gone is fine.</summary>
-    public Task RemoveImageAsync(string image, CancellationToken cancellationToken) => GuardAsync(async () =>
+    /// <summary>
+    /// Deletes an image by name or id; one already gone is fine. Without <paramref name="force"/>
+    /// the engine refuses (409) while a container still uses it.
+    /// </summary>
+    public Task RemoveImageAsync(string image, CancellationToken cancellationToken, bool force = true) => GuardAsync(async () =>
     {
         try
         {
-            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }, cancellationToken);
+            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = force }, cancellationToken);
         }
         catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {

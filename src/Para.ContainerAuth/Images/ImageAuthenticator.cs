@@ -37,13 +37,33 @@ public sealed class ImageAuthenticator(
             step("write-credentials", $"credentials of {credentials.AccountName}");
             var home = await writer.WriteAsync(containerId, source.User, source.Env, credentials, cancellationToken);
             step("commit", $"{targetImage} (files in {home.Home}, uid {home.Uid})");
-            return await engine.CommitAsync(containerId, targetImage, cancellationToken);
+            var replaced = await engine.FindImageAsync(targetImage, cancellationToken);
+            var id = await engine.CommitAsync(containerId, targetImage, cancellationToken);
+            if (replaced is not null && replaced.Id != id)
+            {
+                await RemoveIfUnusedAsync(replaced.Id);
+            }
+
+            return id;
         }
         finally
         {
             // Not the caller's token: a cancelled job must still leave no temporary container.
             await engine.RemoveContainerAsync(containerId, CancellationToken.None);
             step("remove-container", "temporary container removed");
+        }
+    }
+
+    /// <summary>The image a commit just untagged goes too, unless a container still runs on it.</summary>
+    private async Task RemoveIfUnusedAsync(string imageId)
+    {
+        try
+        {
+            await engine.RemoveImageAsync(imageId, CancellationToken.None, force: false);
+        }
+        catch (DockerOperationException)
+        {
+            // In use (409): cleanup or the next reauth with removeContainers takes it.
         }
     }
 

@@ -118,7 +118,7 @@ public sealed class ImageOperations(
         if (old is not null && old.Id != result.Id && (users.Length == 0 || removeContainers))
         {
             await TryRemoveImageAsync(old.Id, cancellationToken);
-            job.Report("remove-old-image", 0.97, "old authenticated image removed");
+            job.Report("remove-old-image", 0.97, "old authenticated image removed unless still in use");
         }
 
         return result with { ContainersFromOldImage = users, RemovedContainers = removed };
@@ -241,7 +241,7 @@ public sealed class ImageOperations(
     {
         try
         {
-            await engine.RemoveImageAsync(image, cancellationToken);
+            await engine.RemoveImageAsync(image, cancellationToken, force: false);
         }
         catch (DockerOperationException)
         {

@@ -82,6 +82,7 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         await host.RunAsync(host.CreateApi().SetupAsync(new SetupRequest("bob", Force: true)));
         var image = await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None);
         Assert.Equal("bob", image!.Labels[CredentialLabels.Account]);
+        Assert.Equal(1, await docker.CountAuthenticatedImagesAsync(host.Prefix));
     }
 
     [Fact]

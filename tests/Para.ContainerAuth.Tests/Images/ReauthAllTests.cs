@@ -48,5 +48,10 @@ public sealed class ReauthAllTests(DockerFixture docker)
         Assert.Equal(13, itemEvents.Length);
         Assert.Equal(1.0, itemEvents.Max(e => e.Progress), precision: 6);
         Assert.DoesNotContain(await host.ContainerNamesAsync(), name => name.Contains("auth-tmp-", StringComparison.Ordinal));
+
+        // Again: the replaced images go, except the one the running session still uses.
+        var (_, again) = await host.WaitAsync(await host.CreateApi().ReauthAllAsync(new ReauthAllRequest()));
+        Assert.Equal("1 of 12 item(s) failed", again.Error);
+        Assert.Equal(11 + 1, await docker.CountAuthenticatedImagesAsync(host.Prefix));
     }
 }

@@ -82,6 +82,15 @@ public sealed class DockerFixture : IAsyncLifetime
         return id;
     }
 
+    /// <summary>Images Para made from a source under <paramref name="prefix"/>, tagged or not: replaced ones must not pile up.</summary>
+    public async Task<int> CountAuthenticatedImagesAsync(string prefix)
+    {
+        using var client = new DockerClientBuilder().WithEndpoint(Engine.Endpoint).Build();
+        return (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }))
+            .Count(image => image.Labels is { } labels && labels.TryGetValue("para.source-image", out var source)
+                && source.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     public async Task DisposeAsync()
     {
         // Docker.DotNet directly: the cleanup must also find untagged images left by re-tagging.
