@@ -2,12 +2,14 @@
 # Para's reauth-all over the same 11 images as reauth-all-docker-cli.sh (base + 10 custom), end
 # to end: the container-auth service (Release build) on a loopback port, a stand-in account API
 # (python3 on loopback, fake tokens), and `para auth reauth-all` timed from the shell.
-#   bash bench/reauth-all-para.sh [runs]      (default 3 runs; the first one includes JIT warm-up)
+#   bash bench/reauth-all-para.sh [runs] [parallel]   (default 3 runs, the service's parallelism)
+# Every run starts like the docker CLI script: no authenticated images yet (removed untimed).
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./images.sh
 root=$(cd .. && pwd)
 runs=${1:-3}
+parallel=${2:-}
 
 work=$(mktemp -d)
 pids=()
@@ -85,9 +87,11 @@ para() {
 }
 
 for run in $(seq 1 "$runs"); do
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep "^${BENCH_PREFIX}.*authenticated:latest$" | xargs -r docker rmi -f >/dev/null  || true
   start=$(date +%s.%N)
-  para auth reauth-all >"$work/run-$run.log"
+  para auth reauth-all ${parallel:+--parallel "$parallel"} >"$work/run-$run.log"
   end=$(date +%s.%N)
+  grep -E "^(ok|FAILED)" "$work/run-$run.log" | sed "s/^/    /"
   tail -1 "$work/run-$run.log"
   printf 'para auth reauth-all, run %s: 11 images (base + 10 custom) in %.2f s\n' "$run" "$(awk "BEGIN { print $end - $start }")"
 done
