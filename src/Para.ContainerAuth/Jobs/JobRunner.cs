@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
@@ -9,12 +11,15 @@ namespace Para.ContainerAuth.Jobs;
 public sealed record JobOutcome(object? Result, string? Message, string? Error = null);
 
 /// <summary>Starts jobs in the background and keeps the latest ones for <c>/api/jobs</c>.</summary>
-public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
+public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger, IMeterFactory meterFactory)
 {
+    public const string MeterName = "Para.ContainerAuth";
     private const int Retained = 200;
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly Histogram<double> _durations = meterFactory.Create(MeterName)
+        .CreateHistogram<double>("para.container_auth.job.duration", "s", "How long container-auth jobs take, by kind and outcome.");
 
     public Job Start(string kind, string target, Func<Job, CancellationToken, Task<JobOutcome>> work)
     {
@@ -37,6 +42,7 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
 
     private async Task RunAsync(Job job, string kind, Func<Job, CancellationToken, Task<JobOutcome>> work)
     {
+        var started = timeProvider.GetTimestamp();
         try
         {
             var outcome = await work(job, lifetime.ApplicationStopping);
@@ -56,6 +62,11 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
             var message = OneLine(exception);
             LogJobFailed(logger, job.Id, kind, message);
             job.Fail(message);
+        }
+        finally
+        {
+            _durations.Record(timeProvider.GetElapsedTime(started).TotalSeconds,
+                new TagList { { "kind", kind }, { "state", job.Snapshot().State } });
         }
     }
 
