@@ -58,6 +58,43 @@ public sealed class CliTests(DockerFixture docker)
         }
     }
 
+    [Fact]
+    public async Task Reauth_all_containers_and_cleanup_commands_print_each_outcome()
+    {
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:DefaultAccount"] = "alice");
+        await host.TagBaseImageAsync();
+        await host.Engine.TagImageAsync(docker.UserBaseImage, $"{host.Prefix}dev:latest", CancellationToken.None);
+        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Environment.SetEnvironmentVariable("Para__Client__ContainerAuthAddress", address);
+        Environment.SetEnvironmentVariable("Para__Client__AdminKey", ContainerAuthHost.Key);
+        try
+        {
+            var (reauthExit, reauthOut, _) = await RunAsync("auth", "reauth-all", "--parallel", "2");
+            Assert.Equal(0, reauthExit);
+            Assert.Contains($"ok      image     {host.Prefix}dev:latest → {host.Prefix}dev-authenticated:latest", reauthOut, StringComparison.Ordinal);
+            Assert.Contains("2 succeeded, 0 failed", reauthOut, StringComparison.Ordinal);
+
+            await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}session");
+            var (reauthContainerExit, _, _) = await RunAsync("containers", "reauth", $"{host.Prefix}session", "--restart");
+            Assert.Equal(0, reauthContainerExit);
+            var (listExit, listOut, _) = await RunAsync("containers", "list");
+            Assert.Equal(0, listExit);
+            Assert.Matches($@"{host.Prefix}session\s+running\s+valid", listOut);
+
+            var (dryExit, dryOut, _) = await RunAsync("auth", "cleanup", "--dry-run");
+            Assert.Equal(0, dryExit);
+            Assert.Contains($"would remove image {host.Prefix}dev-authenticated:latest", dryOut, StringComparison.Ordinal);
+            Assert.NotNull(await host.Engine.FindImageAsync($"{host.Prefix}dev-authenticated:latest", CancellationToken.None));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("Para__Client__ContainerAuthAddress", null);
+            Environment.SetEnvironmentVariable("Para__Client__AdminKey", null);
+        }
+    }
+
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
