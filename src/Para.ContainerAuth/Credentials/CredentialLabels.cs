@@ -13,6 +13,9 @@ public static class CredentialLabels
     public const string ExpiresAt = "para.expires-at";
     public const string Fingerprint = "para.fingerprint";
 
+    /// <summary>The image the credentials were added to, so an untagged leftover can be traced.</summary>
+    public const string SourceImage = "para.source-image";
+
     public static Dictionary<string, string> For(CredentialsExport credentials, DateTimeOffset now) => new(StringComparer.Ordinal)
     {
         [Managed] = "true",

@@ -27,7 +27,7 @@ public sealed class ImageAuthenticator(
             ?? throw new DockerOperationException($"Image {sourceImage} does not exist.");
 
         var labels = CredentialLabels.For(credentials, timeProvider.GetUtcNow());
-        labels["para.source-image"] = sourceImage;
+        labels[CredentialLabels.SourceImage] = sourceImage;
         step("create-container", $"temporary container from {sourceImage}");
         var containerId = await engine.CreateContainerAsync(
             new ContainerSpec(sourceImage, NewTemporaryName(), [], labels),

@@ -4,6 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
 
 namespace Para.ContainerAuth.Tests.Infrastructure;
@@ -87,7 +88,7 @@ public sealed class DockerFixture : IAsyncLifetime
     {
         using var client = new DockerClientBuilder().WithEndpoint(Engine.Endpoint).Build();
         return (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }))
-            .Count(image => image.Labels is { } labels && labels.TryGetValue("para.source-image", out var source)
+            .Count(image => image.Labels is { } labels && labels.TryGetValue(CredentialLabels.SourceImage, out var source)
                 && source.StartsWith(prefix, StringComparison.Ordinal));
     }
 
@@ -108,7 +109,7 @@ public sealed class DockerFixture : IAsyncLifetime
         {
             var ours = (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }))
                 .Where(image => (image.RepoTags ?? []).Any(tag => tag.StartsWith(RunPrefix, StringComparison.Ordinal))
-                    || (image.Labels is { } labels && labels.TryGetValue("para.source-image", out var source)
+                    || (image.Labels is { } labels && labels.TryGetValue(CredentialLabels.SourceImage, out var source)
                         && source.StartsWith(RunPrefix, StringComparison.Ordinal)))
                 .ToArray();
             if (ours.Length == 0)
