@@ -49,7 +49,8 @@ public sealed class CliTests(DockerFixture docker)
             var (conflictExit, _, conflictErr) = await RunAsync("auth", "setup", "--account", "alice");
             Assert.Equal(1, conflictExit);
             Assert.Single(conflictErr.Trim().Split('\n'));
-            Assert.Contains("409", conflictErr, StringComparison.Ordinal);
+            Assert.StartsWith("para: 127.0.0.1 answered 409: Already authenticated — ", conflictErr, StringComparison.Ordinal);
+            Assert.DoesNotContain("{", conflictErr, StringComparison.Ordinal);
         }
         finally
         {
