@@ -34,7 +34,7 @@ internal static class AuthCommands
             if (status.AuthenticatedImagePresent)
             {
                 console.Out.WriteLine($"account         {status.Account ?? "(unknown)"}");
-                console.Out.WriteLine($"authenticated   {status.AuthenticatedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "(unknown)"}");
+                console.Out.WriteLine($"written at      {status.AuthenticatedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "(unknown)"}");
                 console.Out.WriteLine($"expires         {status.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "(unknown)"} ({Describe(status.ExpiresIn)}, {status.CredentialStatus})");
             }
 
