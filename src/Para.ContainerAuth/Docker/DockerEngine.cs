@@ -306,7 +306,7 @@ public sealed class DockerEngine : IDisposable
         }
         catch (Exception exception) when (IsTransportFailure(exception))
         {
-            throw new DockerUnavailableException($"Docker engine at {Endpoint} is unreachable: {Innermost(exception).Message}", exception);
+            throw new DockerUnavailableException($"Docker engine at {Endpoint} is unreachable: {Cause(exception)}", exception);
         }
     }
 
@@ -316,6 +316,12 @@ public sealed class DockerEngine : IDisposable
         OperationCanceledException canceled => canceled.InnerException is TimeoutException,
         _ => exception.InnerException is { } inner && IsTransportFailure(inner),
     };
+
+    /// <summary>A missing socket file reads as "Cannot assign requested address" from the OS; say what it is.</summary>
+    private string Cause(Exception exception) =>
+        Endpoint.Scheme == "unix" && !File.Exists(Endpoint.AbsolutePath)
+            ? $"there is no socket at {Endpoint.AbsolutePath} (is dockerd running?)"
+            : Innermost(exception).Message;
 
     private static Exception Innermost(Exception exception) =>
         exception.InnerException is { } inner ? Innermost(inner) : exception;

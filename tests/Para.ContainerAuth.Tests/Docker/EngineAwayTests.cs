@@ -30,6 +30,7 @@ public sealed class EngineAwayTests(DockerFixture docker)
             var detail = JsonDocument.Parse(await setup.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
             Assert.Contains(socket, detail, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', detail);
+            Assert.Contains("no socket at", detail, StringComparison.Ordinal);
             using var images = await client.GetAsync(new Uri("/api/images", UriKind.Relative));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, images.StatusCode);
 
