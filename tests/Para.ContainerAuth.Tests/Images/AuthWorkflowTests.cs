@@ -65,6 +65,20 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task Setup_for_an_account_the_account_api_refuses_fails_with_its_answer_and_touches_no_image()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+
+        var (_, job) = await host.WaitAsync(await host.CreateApi().SetupAsync(new SetupRequest(FixedCredentialSource.BrokenAccount)));
+
+        Assert.Equal(JobStates.Failed, job.State);
+        Assert.Equal($"The account API answered 404 for the credentials of '{FixedCredentialSource.BrokenAccount}'.", job.Error);
+        Assert.Null(await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None));
+        Assert.Empty(await host.ContainerNamesAsync());
+    }
+
+    [Fact]
     public async Task Setup_refuses_to_overwrite_without_force_and_names_a_missing_base_image()
     {
         await using var host = docker.CreateHost();

@@ -28,15 +28,30 @@ public sealed class JobsApiTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task An_unknown_job_is_not_found_for_state_and_events()
+    {
+        await using var host = docker.CreateHost();
+        using var client = host.CreateAdminClient();
+
+        using var job = await client.GetAsync(new Uri("/api/jobs/nope", UriKind.Relative));
+        using var events = await client.GetAsync(new Uri("/api/jobs/nope/events", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, job.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, events.StatusCode);
+    }
+
+    [Fact]
     public async Task The_api_needs_the_admin_key()
     {
         await using var host = docker.CreateHost();
         using var client = host.CreateClient();
 
         using var jobs = await client.GetAsync(new Uri("/api/jobs", UriKind.Relative));
+        using var events = await client.GetAsync(new Uri("/api/jobs/x/events", UriKind.Relative));
         using var setup = await client.PostAsync(new Uri("/api/auth/setup", UriKind.Relative), JsonContent.Create(new SetupRequest("alice")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, jobs.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, setup.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, events.StatusCode);
     }
 }
