@@ -1,3 +1,4 @@
+using Para.Contracts.ContainerAuth;
 using Para.Contracts.Health;
 using Refit;
 
@@ -8,4 +9,48 @@ public interface IContainerAuthApi
 {
     [Get("/health")]
     Task<IApiResponse<HealthDocument>> GetHealthAsync(CancellationToken cancellationToken = default);
+
+    [Get("/api/auth/status")]
+    Task<AuthStatus> GetAuthStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a job; follow it with <see cref="StreamJobEventsAsync"/>.</summary>
+    [Post("/api/auth/setup")]
+    Task<JobInfo> SetupAsync([Body] SetupRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/auth/reauth")]
+    Task<JobInfo> ReauthAsync([Body] ReauthRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/auth/cleanup")]
+    Task<CleanupResult> CleanupAsync([Body] CleanupRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/auth/reauth-all")]
+    Task<JobInfo> ReauthAllAsync([Body] ReauthAllRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/images")]
+    Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken = default);
+
+    [Post("/api/images/build")]
+    Task<JobInfo> BuildImageAsync([Body] BuildImageRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/images/authenticate")]
+    Task<JobInfo> AuthenticateImageAsync([Body] AuthenticateImageRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/containers")]
+    Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(CancellationToken cancellationToken = default);
+
+    [Post("/api/containers/{container}/reauth")]
+    Task<JobInfo> ReauthContainerAsync(string container, [Body] ContainerReauthRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/verify")]
+    Task<VerifyResult> VerifyAsync([Body] VerifyRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/jobs")]
+    Task<IReadOnlyList<JobInfo>> ListJobsAsync(CancellationToken cancellationToken = default);
+
+    [Get("/api/jobs/{id}")]
+    Task<JobInfo> GetJobAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Server-sent events, one per step; read them with <see cref="JobEventStream.ReadAsync"/>.</summary>
+    [Get("/api/jobs/{id}/events")]
+    Task<Stream> StreamJobEventsAsync(string id, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using Para.ContainerAuth;
 using Para.ContainerAuth.Accounts;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,12 +6,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.AddAccountsConnection();
+builder.AddContainerAuth();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapContainerAuthApi();
 
 app.Run();
 

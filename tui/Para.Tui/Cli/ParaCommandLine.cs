@@ -10,6 +10,10 @@ internal static class ParaCommandLine
         var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
         var root = new RootCommand("Para keeps Claude Code authentication alive across accounts and containers.");
         root.Subcommands.Add(HealthCommand.Create(console));
+        root.Subcommands.Add(AuthCommands.Create(console));
+        root.Subcommands.Add(ImagesCommands.Create(console));
+        root.Subcommands.Add(ContainersCommands.Create(console));
+        root.Subcommands.Add(VerifyCommand.Create(console));
         root.SetAction((_, cancellationToken) => HealthCommand.RunAsync(console, cancellationToken));
 
         var configuration = new InvocationConfiguration

@@ -1,0 +1,45 @@
+using Para.Client;
+using Para.ContainerAuth.Containers;
+using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Images;
+using Para.ContainerAuth.Jobs;
+
+namespace Para.ContainerAuth;
+
+internal static class ContainerAuthExtensions
+{
+    public static IHostApplicationBuilder AddContainerAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContainerAuthOptions>()
+            .Bind(builder.Configuration.GetSection(ContainerAuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(options => !string.Equals(ImageNames.Normalize(options.BaseImage), ImageNames.Normalize(options.AuthenticatedImage), StringComparison.Ordinal),
+                "Para:ContainerAuth:BaseImage and AuthenticatedImage must differ.")
+            .Validate(options => options.ExpiringWithin >= TimeSpan.Zero && options.VerifyTimeout > TimeSpan.Zero,
+                "Para:ContainerAuth:ExpiringWithin must not be negative and VerifyTimeout must be positive.")
+            .ValidateOnStart();
+
+        builder.AddDockerEngine();
+        builder.Services.AddParaClients(builder.Configuration);
+        builder.Services.AddSingleton<ICredentialSource, AccountsCredentialSource>();
+        builder.Services.AddSingleton<CredentialWriter>();
+        builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<ImageAuthenticator>();
+        builder.Services.AddSingleton<ImageOperations>();
+        builder.Services.AddSingleton<ContainerOperations>();
+        builder.Services.AddSingleton<ReauthAllOperation>();
+        builder.Services.AddSingleton<JobRunner>();
+        return builder;
+    }
+
+    public static WebApplication MapContainerAuthApi(this WebApplication app)
+    {
+        app.MapAuthApi();
+        app.MapImagesApi();
+        app.MapContainersApi();
+        app.MapVerifyApi();
+        app.MapJobsApi();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Para.ContainerAuth;
+
+/// <summary>Image names and limits of the container-auth service (section <c>Para:ContainerAuth</c>).</summary>
+public sealed class ContainerAuthOptions
+{
+    public const string SectionName = "Para:ContainerAuth";
+
+    /// <summary>The image every para image starts from.</summary>
+    [Required]
+    public string BaseImage { get; set; } = "para-claude:latest";
+
+    /// <summary>The base image with credentials in it.</summary>
+    [Required]
+    public string AuthenticatedImage { get; set; } = "para-authenticated:latest";
+
+    /// <summary>Images and containers whose name starts with this belong to Para.</summary>
+    [Required]
+    public string NamePrefix { get; set; } = "para-";
+
+    /// <summary>The account used when a request names none and no image says which.</summary>
+    public string? DefaultAccount { get; set; }
+
+    /// <summary>Where credentials go when the image's user and HOME should not decide.</summary>
+    public string? HomeOverride { get; set; }
+
+    /// <summary>How many images <c>reauth-all</c> works on at once.</summary>
+    [Range(1, 32)]
+    public int MaxParallelism { get; set; } = 4;
+
+    /// <summary>Credentials expiring sooner than this are reported as <c>expiring</c>.</summary>
+    public TimeSpan ExpiringWithin { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Run by <c>verify</c> in a throwaway container (network none); exit code 0 passes.</summary>
+    [Required]
+    public string VerifyCommand { get; set; } = "claude --help";
+
+    /// <summary>How long <c>verify</c> lets the check command run.</summary>
+    public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

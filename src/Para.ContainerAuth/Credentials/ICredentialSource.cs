@@ -1,0 +1,34 @@
+using Para.Client;
+using Para.Contracts.Credentials;
+
+namespace Para.ContainerAuth.Credentials;
+
+/// <summary>Where an account's credentials come from; the account API in production.</summary>
+public interface ICredentialSource
+{
+    Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken);
+}
+
+/// <summary>Asks the account API (admin key) for the account's export; never logs what comes back.</summary>
+internal sealed class AccountsCredentialSource(IAccountsApi accounts) : ICredentialSource
+{
+    public async Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await accounts.ExportCredentialsAsync(account, cancellationToken);
+        }
+        catch (Refit.ApiException exception)
+        {
+            throw new CredentialsUnavailableException(
+                $"The account API answered {(int)exception.StatusCode} for the credentials of '{account}'.", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new CredentialsUnavailableException($"The account API cannot be reached: {exception.Message}", exception);
+        }
+    }
+}
+
+public sealed class CredentialsUnavailableException(string message, Exception? innerException = null)
+    : Exception(message, innerException);

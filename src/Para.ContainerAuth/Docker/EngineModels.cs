@@ -1,0 +1,31 @@
+namespace Para.ContainerAuth.Docker;
+
+/// <summary>What Para needs to know of an image, without Docker.DotNet's types.</summary>
+public sealed record EngineImage(
+    string Id,
+    IReadOnlyList<string> Tags,
+    IReadOnlyDictionary<string, string> Labels,
+    string? User,
+    IReadOnlyList<string> Env,
+    DateTimeOffset? Created);
+
+public sealed record EngineContainer(
+    string Id,
+    string Name,
+    string Image,
+    string ImageId,
+    string State,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A container to create; Para's containers never get a network.</summary>
+public sealed record ContainerSpec(
+    string Image,
+    string Name,
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string> Labels,
+    string? User = null);
+
+public sealed record EngineVersion(string Version, string ApiVersion);
+
+/// <summary>A file read out of a container with the metadata <c>verify</c> checks.</summary>
+public sealed record EngineFile(string Path, byte[] Content, int Mode, int Uid, int Gid);

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Docker;
+
+namespace Para.ContainerAuth.Jobs;
+
+/// <summary>The outcome of a job: its result, and whether the work as a whole failed (reauth-all with failed items).</summary>
+public sealed record JobOutcome(object? Result, string? Message, string? Error = null);
+
+/// <summary>Starts jobs in the background and keeps the latest ones for <c>/api/jobs</c>.</summary>
+public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger, IMeterFactory meterFactory)
+{
+    public const string MeterName = "Para.ContainerAuth";
+    private const int Retained = 200;
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+    private readonly Histogram<double> _durations = meterFactory.Create(MeterName)
+        .CreateHistogram<double>("para.container_auth.job.duration", "s", "How long container-auth jobs take, by kind and outcome.");
+
+    public Job Start(string kind, string target, Func<Job, CancellationToken, Task<JobOutcome>> work)
+    {
+        var job = new Job(Guid.NewGuid().ToString("n")[..12], kind, target, timeProvider.GetUtcNow(), timeProvider);
+        _jobs[job.Id] = job;
+        _order.Enqueue(job.Id);
+        while (_order.Count > Retained && _order.TryDequeue(out var old))
+        {
+            _jobs.TryRemove(old, out _);
+        }
+
+        job.Report("queued", 0, $"{kind} {target}");
+        _ = Task.Run(() => RunAsync(job, kind, work), CancellationToken.None);
+        return job;
+    }
+
+    public Job? Find(string id) => _jobs.GetValueOrDefault(id);
+
+    public IReadOnlyList<Job> List() => _order.Select(Find).OfType<Job>().Reverse().ToArray();
+
+    private async Task RunAsync(Job job, string kind, Func<Job, CancellationToken, Task<JobOutcome>> work)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var outcome = await work(job, lifetime.ApplicationStopping);
+            var result = outcome.Result is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(outcome.Result, JsonOptions);
+            if (outcome.Error is { } error)
+            {
+                job.Fail(error, result);
+            }
+            else
+            {
+                job.Succeed(result, outcome.Message);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Messages are ours or the engine's, never a token: credentials only travel inside the archive.
+            var message = OneLine(exception);
+            LogJobFailed(logger, job.Id, kind, message);
+            job.Fail(message);
+        }
+        finally
+        {
+            _durations.Record(timeProvider.GetElapsedTime(started).TotalSeconds,
+                new TagList { { "kind", kind }, { "state", job.Snapshot().State } });
+        }
+    }
+
+    public static string OneLine(Exception exception) => exception switch
+    {
+        DockerUnavailableException or DockerOperationException or CredentialsUnavailableException
+            or InvalidOperationException or ArgumentException => exception.Message.Split('\n', 2)[0].Trim(),
+        OperationCanceledException => "The operation was cancelled.",
+        _ => $"{exception.GetType().Name}: {exception.Message.Split('\n', 2)[0].Trim()}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) failed: {Reason}")]
+    private static partial void LogJobFailed(ILogger logger, string jobId, string kind, string reason);
+}

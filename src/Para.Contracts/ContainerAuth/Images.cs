@@ -1,0 +1,44 @@
+namespace Para.Contracts.ContainerAuth;
+
+/// <summary>How fresh the credentials in an image or container are.</summary>
+public static class CredentialStatus
+{
+    public const string Valid = "valid";
+    public const string Expiring = "expiring";
+    public const string Expired = "expired";
+    public const string None = "none";
+}
+
+/// <summary>A para image with what its labels say about its credentials.</summary>
+public sealed record ImageSummary(
+    string Name,
+    string Id,
+    DateTimeOffset? Created,
+    string CredentialStatus,
+    string? Account,
+    DateTimeOffset? AuthenticatedAt,
+    DateTimeOffset? ExpiresAt,
+    string? Fingerprint);
+
+/// <summary>A para container with the credentials it holds right now (read from its file system).</summary>
+public sealed record ContainerSummary(
+    string Name,
+    string Id,
+    string Image,
+    string State,
+    string CredentialStatus,
+    DateTimeOffset? ExpiresAt);
+
+public sealed record AuthStatus(
+    bool EngineReachable,
+    string? EngineVersion,
+    string? EngineProblem,
+    string BaseImage,
+    bool BaseImagePresent,
+    string AuthenticatedImage,
+    bool AuthenticatedImagePresent,
+    string? Account,
+    DateTimeOffset? AuthenticatedAt,
+    DateTimeOffset? ExpiresAt,
+    TimeSpan? ExpiresIn,
+    string CredentialStatus);

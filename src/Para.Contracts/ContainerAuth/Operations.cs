@@ -1,0 +1,46 @@
+namespace Para.Contracts.ContainerAuth;
+
+/// <summary><c>auth setup</c>: base image + an account's credentials → the authenticated image.</summary>
+public sealed record SetupRequest(string Account, string? BaseImage = null, bool Force = false);
+
+/// <summary><c>auth reauth</c>: fresh credentials into a new authenticated image.</summary>
+public sealed record ReauthRequest(string? Account = null, bool RemoveContainers = false);
+
+public sealed record CleanupRequest(bool DryRun = false);
+
+public sealed record CleanupResult(
+    bool DryRun,
+    IReadOnlyList<string> Images,
+    IReadOnlyList<string> Containers,
+    IReadOnlyList<string> Volumes);
+
+public sealed record BuildImageRequest(string RepoPath);
+
+/// <summary><c>images authenticate</c>: credentials of the authenticated base image, or of a named account.</summary>
+public sealed record AuthenticateImageRequest(string Image, string? Account = null);
+
+public sealed record ContainerReauthRequest(string? Account = null, string? CommitTag = null, bool Restart = false);
+
+public sealed record ReauthAllRequest(string? Account = null, bool IncludeContainers = false, int? MaxParallelism = null);
+
+/// <summary>What an image operation produced.</summary>
+public sealed record ImageResult(
+    string Image,
+    string Id,
+    string Account,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<string> ContainersFromOldImage,
+    IReadOnlyList<string> RemovedContainers);
+
+public sealed record ContainerReauthResult(string Container, string Account, DateTimeOffset ExpiresAt, string? CommittedImage, bool Restarted);
+
+/// <summary>One image or container of <c>reauth-all</c> and how it went.</summary>
+public sealed record ReauthItemOutcome(string Kind, string Source, string? Target, bool Succeeded, string? Error, TimeSpan Duration);
+
+public sealed record ReauthAllResult(int Succeeded, int Failed, IReadOnlyList<ReauthItemOutcome> Items);
+
+public sealed record VerifyRequest(string Target, string? Command = null);
+
+public sealed record VerifyCheck(string Name, bool Passed, string Detail);
+
+public sealed record VerifyResult(string Target, string Kind, bool Passed, IReadOnlyList<VerifyCheck> Checks);

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Para.ContainerAuth.Credentials;
+using Para.Contracts.Credentials;
+
+namespace Para.ContainerAuth.Tests.Infrastructure;
+
+/// <summary>
+/// Stands in for the account API: fake token strings, real everything else. Each call hands out a
+/// new access token, so a test can tell fresh credentials from old ones.
+/// </summary>
+public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredentialSource
+{
+    public const string BrokenAccount = "broken";
+    private int _issued;
+
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+
+    public ConcurrentQueue<CredentialsExport> Issued { get; } = new();
+
+    public Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
+    {
+        if (account == BrokenAccount)
+        {
+            throw new CredentialsUnavailableException($"The account API answered 404 for the credentials of '{account}'.");
+        }
+
+        var serial = Interlocked.Increment(ref _issued);
+        var expiresAt = timeProvider.GetUtcNow().Add(Lifetime);
+        var export = new CredentialsExport(
+            account,
+            expiresAt,
+            $"fp-{account}-{serial}",
+            new ClaudeCredentialsFile(new ClaudeAiOauth(
+                $"fake-access-{account}-{serial}",
+                $"fake-refresh-{account}-{serial}",
+                expiresAt.ToUnixTimeMilliseconds(),
+                ["user:inference", "user:profile"],
+                "max")),
+            new ClaudeAccountDetails(new ClaudeOAuthAccount($"uuid-{account}", $"{account}@example.test", "Test Org")));
+        Issued.Enqueue(export);
+        return Task.FromResult(export);
+    }
+}

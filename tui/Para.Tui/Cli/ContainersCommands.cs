@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Para.Client;
+using Para.Contracts.ContainerAuth;
+
+namespace Para.Tui.Cli;
+
+/// <summary><c>para containers list|reauth</c>.</summary>
+internal static class ContainersCommands
+{
+    public static Command Create(CliConsole console)
+    {
+        var containers = new Command("containers", "Para's containers: list them, reauthenticate one in place.");
+        containers.Subcommands.Add(List(console));
+        containers.Subcommands.Add(Reauth(console));
+        return containers;
+    }
+
+    private static Command List(CliConsole console)
+    {
+        var command = new Command("list", "Every para container with the credentials inside it.");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            using var host = ParaServices.Build();
+            var containers = await host.Services.GetRequiredService<IContainerAuthApi>().ListContainersAsync(cancellationToken);
+            console.Out.WriteLine($"{"CONTAINER",-30} {"STATE",-10} {"CREDENTIALS",-11} {"EXPIRES",-20} IMAGE");
+            foreach (var container in containers)
+            {
+                console.Out.WriteLine($"{container.Name,-30} {container.State,-10} {container.CredentialStatus,-11} {container.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-",-20} {container.Image}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Reauth(CliConsole console)
+    {
+        var container = new Argument<string>("container") { Description = "A para container (name starts with para-)." };
+        var account = new Option<string?>("--account", "-a") { Description = "Account (default: the one its image names)." };
+        var commit = new Option<string?>("--commit") { Description = "Also commit the container as this image (name:tag)." };
+        var restart = new Option<bool>("--restart") { Description = "Restart it, so nothing keeps using cached credentials." };
+        var command = new Command("reauth", "Fresh credentials into a running container, in place.") { container, account, commit, restart };
+        command.SetAction((parse, cancellationToken) => AuthCommands.RunJobAsync(console,
+            api => api.ReauthContainerAsync(parse.GetValue(container)!,
+                new ContainerReauthRequest(parse.GetValue(account), parse.GetValue(commit), parse.GetValue(restart)), cancellationToken),
+            cancellationToken));
+        return command;
+    }
+}
