@@ -1,15 +1,22 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.AddAccountServices();
 
 var app = builder.Build();
+if (!app.TryOpenAccountStore(out var failure))
+{
+    await Console.Error.WriteLineAsync($"para-accounts: {failure}");
+    return 1;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapAccountApis();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point marker for WebApplicationFactory-based tests.</summary>
 public partial class Program;
