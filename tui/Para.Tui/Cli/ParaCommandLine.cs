@@ -10,7 +10,12 @@ internal static class ParaCommandLine
         var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
         var root = new RootCommand("Para keeps Claude Code authentication alive across accounts and containers.");
         root.Subcommands.Add(HealthCommand.Create(console));
-        root.SetAction((_, cancellationToken) => HealthCommand.RunAsync(console, cancellationToken));
+        root.Subcommands.Add(AccountsCommands.Create(console, Console.In));
+        var reauthenticate = AccountsCommands.ReauthenticateOption();
+        root.Options.Add(reauthenticate);
+        root.SetAction((parse, cancellationToken) => parse.GetValue(reauthenticate) is { Length: > 0 } name
+            ? AccountsCommands.ReauthenticateAsync(console, Console.In, name, code: null, state: null, cancellationToken)
+            : HealthCommand.RunAsync(console, cancellationToken));
 
         var configuration = new InvocationConfiguration
         {
