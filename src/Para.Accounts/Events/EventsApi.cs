@@ -1,6 +1,6 @@
 using System.Net.ServerSentEvents;
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Para.Contracts.Events;
 using Para.ServiceDefaults.Security;
 

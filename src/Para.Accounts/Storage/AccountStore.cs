@@ -235,6 +235,10 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>The stored document as LiteDB's JSON, for tests that compare what a write left behind.</summary>
+    internal string ReadDocumentJson(string accountId) =>
+        JsonSerializer.Serialize(_database.GetCollection("accounts").FindById(accountId) ?? new BsonDocument());
+
     public void Dispose()
     {
         _database.Dispose();
