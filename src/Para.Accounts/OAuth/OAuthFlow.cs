@@ -98,7 +98,11 @@ internal sealed partial class OAuthFlow(
         catch (OAuthProviderException exception)
         {
             LogProviderRefused(logger, session.AccountName, exception.ErrorCode);
-            return OAuthCompletion.Fail(StatusCodes.Status502BadGateway, "The OAuth provider refused the code", exception.Description, exception.ErrorCode);
+            return OAuthCompletion.Fail(
+                StatusCodes.Status502BadGateway,
+                exception.Transient ? "The OAuth provider is unavailable" : "The OAuth provider refused the code",
+                exception.Description,
+                exception.ErrorCode);
         }
 
         now = timeProvider.GetUtcNow();

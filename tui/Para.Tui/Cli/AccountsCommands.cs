@@ -209,6 +209,8 @@ internal static class AccountsCommands
                 var detail = Text(root, "detail");
                 if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
                 {
+                    // A validation problem's title is generic; its field messages say what to fix.
+                    title = null;
                     detail = string.Join("; ", errors.EnumerateObject().SelectMany(field => field.Value.EnumerateArray().Select(message => message.GetString())));
                 }
 
