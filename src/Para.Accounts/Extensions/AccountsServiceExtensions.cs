@@ -3,13 +3,14 @@ using Para.Accounts.Accounts;
 using Para.Accounts.Events;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
+using Para.Accounts.Tokens;
 using Para.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class AccountsServiceExtensions
 {
-    /// <summary>The store, the OAuth flow and its provider client, and the event hub.</summary>
+    /// <summary>The store, the OAuth flow and its provider client, the event hub, and the token manager with its refresher.</summary>
     public static IHostApplicationBuilder AddAccountServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -26,6 +27,12 @@ public static class AccountsServiceExtensions
         services.AddSingleton<AccountEventHub>();
         services.AddSingleton<OAuthFlow>();
         services.AddSingleton<OAuthTokenClient>();
+
+        services.AddOptions<TokenManagerOptions>().Bind(builder.Configuration.GetSection(TokenManagerOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>();
+        services.AddSingleton<TokenManager>();
+        services.AddSingleton<IAccountTokenService>(provider => provider.GetRequiredService<TokenManager>());
+        services.AddHostedService<TokenRefreshService>();
         // No retries: a retried code or refresh-token request presents a used, single-use credential.
         // EXTEXP0001: the API is marked experimental; it is the documented way to undo the defaults.
 #pragma warning disable EXTEXP0001
@@ -63,6 +70,7 @@ public static class AccountsServiceExtensions
         app.MapAccountsApi();
         app.MapOAuthApi();
         app.MapEventsApi();
+        app.MapTokenHealthApi();
         return app;
     }
 }

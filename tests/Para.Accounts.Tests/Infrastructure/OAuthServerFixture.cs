@@ -50,6 +50,9 @@ public sealed class OAuthServerFixture : IAsyncLifetime
 
     public int ApiKeyRequests => Volatile.Read(ref _apiKeyRequests);
 
+    /// <summary>When set, refresh requests are counted and answered with this status (a provider outage).</summary>
+    public int? FailRefreshesWith { get; set; }
+
     /// <summary>Every API key this server issued, so tests can look for them where they must not be.</summary>
     public List<string> IssuedApiKeys { get; } = [];
 
@@ -188,6 +191,12 @@ public sealed class OAuthServerFixture : IAsyncLifetime
                 if (form["grant_type"] == GrantTypes.RefreshToken)
                 {
                     Interlocked.Increment(ref _refreshRequests);
+                    if (FailRefreshesWith is { } status)
+                    {
+                        context.Response.StatusCode = status;
+                        await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = "temporarily_unavailable" });
+                        return;
+                    }
                 }
                 else if (form["grant_type"] == GrantTypes.AuthorizationCode)
                 {
