@@ -39,6 +39,10 @@ public interface IAccountsApi
     [Delete("/api/accounts/{idOrName}")]
     Task RemoveAccountAsync(string idOrName, CancellationToken cancellationToken = default);
 
+    /// <summary>Every account's token state: ok, expiring, expired or requires-reauth, and the refresh token's age.</summary>
+    [Get("/api/token-health")]
+    Task<TokenHealthReport> GetTokenHealthAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Drops every cached copy of the account's tokens, in the API and in every event subscriber.</summary>
     [Post("/api/accounts/{idOrName}/reload")]
     Task<ReloadResponse> ReloadAccountAsync(string idOrName, CancellationToken cancellationToken = default);

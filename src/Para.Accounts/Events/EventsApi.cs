@@ -17,11 +17,14 @@ public static class EventsApi
         return app;
     }
 
-    internal static ServerSentEventsResult<AccountEvent> StreamEvents(AccountEventHub hub, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(ToItems(hub.Subscribe(cancellationToken), cancellationToken));
+    internal static ServerSentEventsResult<AccountEvent> StreamEvents(AccountEventHub hub, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(ToItems(hub.Subscribe(cancellationToken), timeProvider.GetUtcNow(), cancellationToken));
 
-    private static async IAsyncEnumerable<SseItem<AccountEvent>> ToItems(IAsyncEnumerable<AccountEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<AccountEvent>> ToItems(
+        IAsyncEnumerable<AccountEvent> events, DateTimeOffset openedAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Headers go out with the first item: without this one a client would wait for a real change to learn it is connected.
+        yield return new SseItem<AccountEvent>(new AccountEvent(AccountEventTypes.Connected, "", "", openedAt), AccountEventTypes.Connected);
         await foreach (var accountEvent in events.WithCancellation(cancellationToken))
         {
             yield return new SseItem<AccountEvent>(accountEvent, accountEvent.Type);

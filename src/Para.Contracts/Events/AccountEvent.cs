@@ -5,6 +5,9 @@ public sealed record AccountEvent(string Type, string AccountId, string AccountN
 
 public static class AccountEventTypes
 {
+    /// <summary>Sent once when a stream opens (empty account fields): the client is subscribed from here on.</summary>
+    public const string Connected = "connected";
+
     public const string Created = "created";
     public const string Updated = "updated";
     public const string Reauthenticated = "reauthenticated";

@@ -299,21 +299,23 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
         hub.Published += accountEvent => heard.Add($"{accountEvent.Type} {accountEvent.AccountId}");
 
         using var events = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var streamTask = _client.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, events.Token);
-        while (hub.SubscriberCount == 0)
-        {
-            await Task.Yield();
-            events.Token.ThrowIfCancellationRequested();
-        }
+        using var stream = await _client.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, events.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(events.Token));
+        Assert.Equal("event: connected", await reader.ReadLineAsync(events.Token));
+        Assert.Equal(1, hub.SubscriberCount);
 
         var reload = await PostAsync<ReloadResponse>("/api/accounts/claude/reload", null);
-        using var stream = await streamTask;
-        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(events.Token));
 
         Assert.Equal(new ReloadResponse(true, "Token reload triggered for account 'claude'"), reload);
         Assert.Equal($"reloaded {account.Id}", Assert.Single(heard));
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("event: reloaded", await reader.ReadLineAsync(events.Token));
+        string? line;
+        while ((line = await reader.ReadLineAsync(events.Token)) is not null && line != "event: reloaded")
+        {
+            // Skip the connected event's data and the blank line that ends it.
+        }
+
+        Assert.Equal("event: reloaded", line);
         var data = await reader.ReadLineAsync(events.Token);
         Assert.StartsWith("data: ", data, StringComparison.Ordinal);
         Assert.Equal(account.Id, JsonDocument.Parse(data!["data: ".Length..]).RootElement.GetProperty("accountId").GetString());
