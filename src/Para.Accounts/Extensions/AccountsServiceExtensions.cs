@@ -42,27 +42,35 @@ public static class AccountsServiceExtensions
     }
 
     /// <summary>
-    /// Opens the account database before serving, so a second instance stops at start with one line
-    /// naming the process that holds the database, instead of a stack trace on the first request.
+    /// Opens the account database, then serves until stopped. A second instance, a wrong database
+    /// password or invalid settings stop it at start with one line on stderr and exit code 1,
+    /// never a stack trace; the line names the process that holds the database.
     /// </summary>
-    public static bool TryOpenAccountStore(this WebApplication app, out string? failure)
+    public static async Task<int> RunAccountsAsync(this WebApplication app)
     {
         try
         {
+            // Validated here too (ValidateOnStart would also catch them) so the failure is not logged with a stack trace first.
+            _ = app.Services.GetRequiredService<IOptions<OAuthOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<TokenManagerOptions>>().Value;
             _ = app.Services.GetRequiredService<AccountStore>();
-            failure = null;
-            return true;
+            await app.RunAsync();
+            return 0;
         }
-        catch (StoreLockedException exception)
+        catch (AccountStoreOpenException exception)
         {
-            failure = exception.Message;
+            return await FailAsync(exception.Message);
         }
-        catch (InvalidOperationException exception)
+        catch (OptionsValidationException exception)
         {
-            failure = exception.Message;
+            return await FailAsync(string.Join(" ", exception.Failures));
         }
 
-        return false;
+        static async Task<int> FailAsync(string message)
+        {
+            await Console.Error.WriteLineAsync($"para-accounts: {message}");
+            return 1;
+        }
     }
 
     public static WebApplication MapAccountApis(this WebApplication app)

@@ -49,7 +49,7 @@ internal sealed class AccountStore : IDisposable
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INVALID_PASSWORD)
         {
             processLock.Dispose();
-            throw new InvalidOperationException($"The account database '{path}' does not open with this password (PARA_DB_PASSWORD or db.key).", exception);
+            throw new AccountStoreOpenException($"The account database '{path}' does not open with this password (PARA_DB_PASSWORD or db.key).", exception);
         }
         catch
         {

@@ -44,7 +44,10 @@ internal sealed class StoreLock : IDisposable
     }
 }
 
-internal sealed class StoreLockedException(string databasePath, int? holderPid) : Exception(
+/// <summary>The account database cannot be opened; the message is one line a user can act on.</summary>
+internal class AccountStoreOpenException(string message, Exception? innerException = null) : Exception(message, innerException);
+
+internal sealed class StoreLockedException(string databasePath, int? holderPid) : AccountStoreOpenException(
     $"The account database '{databasePath}' is in use by {(holderPid is { } pid ? $"process {pid}" : "another process")}; only one account API may run per data folder.")
 {
     public int? HolderPid { get; } = holderPid;

@@ -92,6 +92,8 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
     [InlineData(new[] { "accounts", "remove", "ghost" }, "para: Account not found: No account has the id or name 'ghost'.")]
     [InlineData(new[] { "accounts", "add", "x", "--code", "abc#no-such-state" }, "para: Unknown or used state: This sign-in is unknown or was already completed; begin again with 'para accounts add' or 'para accounts reauth'.")]
     [InlineData(new[] { "accounts", "add", "x", "--code", "abc" }, "para: --code needs the state too: paste it as code#state, as the provider's page shows it, or add --state")]
+    [InlineData(new[] { "accounts", "add", "x", "--mode", "team" }, "para: Argument 'team' not recognized. Must be one of: 'max' 'console'")]
+    [InlineData(new[] { "accounts", "priority", "x" }, "para: Required argument 'N' missing for command: 'priority'.")]
     [InlineData(new[] { "accounts", "add", "bad name" }, "para: A name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")]
     public async Task Errors_are_one_line_and_a_non_zero_exit(string[] args, string expected)
     {

@@ -44,7 +44,7 @@ public sealed class AccountStoreTests : IDisposable
             Assert.DoesNotContain("plain-access-token-visible-if-unencrypted", Encoding.Latin1.GetString(File.ReadAllBytes(file)), StringComparison.Ordinal);
         }
 
-        var wrong = Assert.Throws<InvalidOperationException>(() => AccountStore.Open(_directory, "not-the-password"));
+        var wrong = Assert.Throws<AccountStoreOpenException>(() => AccountStore.Open(_directory, "not-the-password"));
         Assert.Contains("password", wrong.Message, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -84,6 +84,36 @@ public sealed class AccountStoreTests : IDisposable
     public async Task A_second_account_api_fails_at_start_with_one_line_naming_the_holder()
     {
         using var store = AccountStore.Open(_directory, Password);
+
+        var (exitCode, line) = await RunAccountsApiAsync(new() { ["PARA_DB_PASSWORD"] = Password });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"para-accounts: The account database '{Path.Combine(_directory, AccountStore.FileName)}' is in use by process {Environment.ProcessId}; only one account API may run per data folder.", line);
+    }
+
+    [Fact]
+    public async Task A_wrong_database_password_fails_at_start_with_one_line()
+    {
+        AccountStore.Open(_directory, Password).Dispose();
+
+        var (exitCode, line) = await RunAccountsApiAsync(new() { ["PARA_DB_PASSWORD"] = "wrong" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"para-accounts: The account database '{Path.Combine(_directory, AccountStore.FileName)}' does not open with this password (PARA_DB_PASSWORD or db.key).", line);
+    }
+
+    [Fact]
+    public async Task Invalid_oauth_settings_fail_at_start_with_one_line()
+    {
+        var (exitCode, line) = await RunAccountsApiAsync(new() { ["PARA_DB_PASSWORD"] = Password, ["Para__OAuth__ClientId"] = " " });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("para-accounts: Para:OAuth:ClientId is required.", line);
+    }
+
+    /// <summary>Runs the real account API; it must stop by itself, printing exactly one line on stderr.</summary>
+    private async Task<(int ExitCode, string Line)> RunAccountsApiAsync(Dictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo("dotnet", [RepositoryPaths.AccountsDll])
         {
             RedirectStandardError = true,
@@ -91,11 +121,14 @@ public sealed class AccountStoreTests : IDisposable
             Environment =
             {
                 ["PARA_DATA_DIR"] = _directory,
-                ["PARA_DB_PASSWORD"] = Password,
-                ["Para__AdminKey"] = "second-instance-key",
+                ["Para__AdminKey"] = "start-up-test-key",
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             },
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -104,10 +137,8 @@ public sealed class AccountStoreTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
 
         var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(1, process.ExitCode);
-        Assert.Single(lines);
-        Assert.Contains($"in use by process {Environment.ProcessId}", lines[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await stdout + lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+        return (process.ExitCode, Assert.Single(lines));
     }
 
     [Fact]

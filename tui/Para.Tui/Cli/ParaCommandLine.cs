@@ -26,7 +26,14 @@ internal static class ParaCommandLine
         };
         try
         {
-            return await root.Parse(args).InvokeAsync(configuration, CancellationToken.None);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // One line, like every other error, instead of the help text followed by the error.
+                return console.Fail(string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            }
+
+            return await parse.InvokeAsync(configuration, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
