@@ -336,6 +336,9 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
         Assert.Equal(OAuthServerFixture.Scopes.Order(), export.Credentials.ClaudeAiOauth.Scopes.Where(s => s != "offline_access").Order());
         Assert.Equal((await GetAsync<AccountView>("/api/accounts/export")).Token!.Fingerprint, export.Fingerprint);
         Assert.DoesNotContain(stored.AccessToken, export.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Credentials of account export exported (access token {export.Fingerprint})", _factory.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(stored.AccessToken, _factory.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(stored.RefreshToken, _factory.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]

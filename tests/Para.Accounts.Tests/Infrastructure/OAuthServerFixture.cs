@@ -53,6 +53,9 @@ public sealed class OAuthServerFixture : IAsyncLifetime
     /// <summary>When set, refresh requests are counted and answered with this status (a provider outage).</summary>
     public int? FailRefreshesWith { get; set; }
 
+    /// <summary>When set, token requests are counted, then held until it completes: lets a test line up racers.</summary>
+    public TaskCompletionSource? HoldTokenRequests { get; set; }
+
     /// <summary>Every API key this server issued, so tests can look for them where they must not be.</summary>
     public List<string> IssuedApiKeys { get; } = [];
 
@@ -202,6 +205,11 @@ public sealed class OAuthServerFixture : IAsyncLifetime
                 {
                     Interlocked.Increment(ref _codeRequests);
                 }
+            }
+
+            if (HoldTokenRequests is { } hold)
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
             }
 
             await next(context);

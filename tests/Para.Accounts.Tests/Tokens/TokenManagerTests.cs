@@ -24,8 +24,9 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
     public Task InitializeAsync()
     {
         _client = _factory.CreateAdminClient();
-        // Outages are per test; the fixture's server is shared by the class.
+        // Outages and holds are per test; the fixture's server is shared by the class.
         oauth.FailRefreshesWith = null;
+        oauth.HoldTokenRequests = null;
         return Task.CompletedTask;
     }
 
@@ -122,8 +123,14 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         _factory.Time.Advance(IntoTheWindow);
         var before = oauth.RefreshRequests;
 
+        // Line the racers up: the manual refresh's request reaches the provider and is held there
+        // while the background pass runs; then the provider answers.
+        oauth.HoldTokenRequests = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var manual = Task.Run(() => Manager.RefreshAsync("race", CancellationToken.None));
-        var background = Task.Run(() => Refresher.RefreshDueAccountsAsync(CancellationToken.None));
+        await WaitUntilAsync(() => oauth.RefreshRequests - before == 1);
+        var background = Refresher.RefreshDueAccountsAsync(CancellationToken.None); // runs until it joins the held flight
+        oauth.HoldTokenRequests.SetResult();
+        oauth.HoldTokenRequests = null;
         await Task.WhenAll(manual, background);
 
         Assert.True((await manual).Success, (await manual).Message);
