@@ -126,10 +126,12 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
         Assert.Equal("para: The OAuth provider is unavailable: Cannot reach the OAuth provider at 127.0.0.1:9 (ConnectionError). (provider_unreachable)", run.Error.Trim());
     }
 
-    [Fact]
-    public async Task An_unreachable_api_is_one_line()
+    [Theory]
+    [InlineData("remove", "any")]
+    [InlineData("list", null)]
+    public async Task An_unreachable_api_is_one_line(string command, string? name)
     {
-        var run = await RunAsync(["accounts", "remove", "any"], address: new Uri("http://127.0.0.1:9"));
+        var run = await RunAsync(name is null ? ["accounts", command] : ["accounts", command, name], address: new Uri("http://127.0.0.1:9"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("para: cannot reach the service: ", run.Error, StringComparison.Ordinal);

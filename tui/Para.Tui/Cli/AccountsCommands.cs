@@ -227,7 +227,10 @@ internal static class AccountsCommands
             }
         }
 
-        return CliErrors.Describe(exception);
+        // Refit wraps transport failures of calls that return a value; the inner exception says what happened.
+        return exception is not ApiException && exception.InnerException is HttpRequestException transport
+            ? CliErrors.Describe(transport)
+            : CliErrors.Describe(exception);
     }
 
     private static string? Text(JsonElement element, string name) =>
