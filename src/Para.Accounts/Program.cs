@@ -1,7 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.AddAccountServices();
 builder.AddAuthRefresh();
 
 var app = builder.Build();
@@ -9,9 +9,10 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapAccountApis();
 app.MapAuthRefreshApi();
 
-app.Run();
+return await app.RunAccountsAsync();
 
 /// <summary>Entry point marker for WebApplicationFactory-based tests.</summary>
 public partial class Program;

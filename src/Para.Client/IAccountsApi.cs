@@ -1,3 +1,4 @@
+using Para.Contracts.Accounts;
 using Para.Contracts.Credentials;
 using Para.Contracts.Health;
 using Refit;
@@ -13,4 +14,36 @@ public interface IAccountsApi
     /// <summary>An account's credentials in Claude Code's file format; for the container-auth service.</summary>
     [Get("/api/accounts/{idOrName}/credentials")]
     Task<CredentialsExport> ExportCredentialsAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    [Get("/api/accounts")]
+    Task<IReadOnlyList<AccountView>> ListAccountsAsync(CancellationToken cancellationToken = default);
+
+    [Get("/api/accounts/{idOrName}")]
+    Task<AccountView> GetAccountAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Begins OAuth for a new account; 409 when the name is taken.</summary>
+    [Post("/api/accounts")]
+    Task<OAuthBeginResponse> AddAccountAsync([Body] AddAccountRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Begins OAuth for an existing account; only its tokens change when it completes.</summary>
+    [Post("/api/accounts/{idOrName}/reauth")]
+    Task<OAuthBeginResponse> BeginReauthenticationAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Exchanges the pasted code; 400 for an unknown, used or expired state, 502 when the provider refuses.</summary>
+    [Post("/api/oauth/complete")]
+    Task<AccountView> CompleteOAuthAsync([Body] CompleteOAuthRequest request, CancellationToken cancellationToken = default);
+
+    [Patch("/api/accounts/{idOrName}")]
+    Task<AccountView> UpdateAccountAsync(string idOrName, [Body] UpdateAccountRequest request, CancellationToken cancellationToken = default);
+
+    [Delete("/api/accounts/{idOrName}")]
+    Task RemoveAccountAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Every account's token state: ok, expiring, expired or requires-reauth, and the refresh token's age.</summary>
+    [Get("/api/token-health")]
+    Task<TokenHealthReport> GetTokenHealthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Drops every cached copy of the account's tokens, in the API and in every event subscriber.</summary>
+    [Post("/api/accounts/{idOrName}/reload")]
+    Task<ReloadResponse> ReloadAccountAsync(string idOrName, CancellationToken cancellationToken = default);
 }

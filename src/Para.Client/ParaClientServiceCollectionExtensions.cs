@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Para.ServiceDefaults.Security;
 using Refit;
@@ -23,12 +24,34 @@ public static class ParaClientServiceCollectionExtensions
         services.AddRefitGeneratedClient<IAccountsApi>(settings)
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.AccountsAddress)
-            .AddHttpMessageHandler<AdminKeyHandler>();
+            .AddHttpMessageHandler<AdminKeyHandler>()
+            .UseAccountsResilience();
         services.AddRefitGeneratedClient<IContainerAuthApi>(settings)
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.ContainerAuthAddress)
             .AddHttpMessageHandler<AdminKeyHandler>();
         return services;
+    }
+
+    /// <summary>
+    /// Completing OAuth redeems a single-use state: a POST retried after the provider's 502 would
+    /// turn that error into "unknown state". So no retries for unsafe methods, and room for the
+    /// API's own provider round trip (it waits up to 30 s) inside one attempt.
+    /// </summary>
+    private static IHttpClientBuilder UseAccountsResilience(this IHttpClientBuilder builder)
+    {
+        // EXTEXP0001: experimental API, and the documented way to replace the defaults for one client.
+#pragma warning disable EXTEXP0001
+        builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.AddStandardResilienceHandler(options =>
+        {
+            options.Retry.DisableForUnsafeHttpMethods();
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(45);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(90);
+        });
+        return builder;
     }
 
     private sealed class AdminKeyHandler(IOptions<ParaClientOptions> options, IConfiguration configuration) : DelegatingHandler

@@ -19,6 +19,7 @@ public sealed class AuthRefreshApiTests : IDisposable
     private readonly FakeAccountTokenService _tokens = new();
     private readonly WebApplicationFactory<Program> _factory;
     private readonly HttpClient _client;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("para-authrefresh-").FullName;
 
     public AuthRefreshApiTests()
     {
@@ -27,6 +28,7 @@ public sealed class AuthRefreshApiTests : IDisposable
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting(AdminKeyAuthentication.AdminKeyConfigurationKey, Key);
+            host.UseSetting(ParaDataDirectory.EnvironmentVariable, _dataDirectory);
             host.ConfigureTestServices(services =>
             {
                 services.AddSingleton<IAccountTokenService>(_tokens);
@@ -43,6 +45,7 @@ public sealed class AuthRefreshApiTests : IDisposable
     {
         _client.Dispose();
         _factory.Dispose();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 
     [Fact]

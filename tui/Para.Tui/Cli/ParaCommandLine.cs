@@ -14,7 +14,12 @@ internal static class ParaCommandLine
         root.Subcommands.Add(ImagesCommands.Create(console));
         root.Subcommands.Add(ContainersCommands.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
-        root.SetAction((_, cancellationToken) => HealthCommand.RunAsync(console, cancellationToken));
+        root.Subcommands.Add(AccountsCommands.Create(console, Console.In));
+        var reauthenticate = AccountsCommands.ReauthenticateOption();
+        root.Options.Add(reauthenticate);
+        root.SetAction((parse, cancellationToken) => parse.GetValue(reauthenticate) is { Length: > 0 } name
+            ? AccountsCommands.ReauthenticateAsync(console, Console.In, name, code: null, state: null, cancellationToken)
+            : HealthCommand.RunAsync(console, cancellationToken));
 
         var configuration = new InvocationConfiguration
         {
@@ -25,7 +30,14 @@ internal static class ParaCommandLine
         };
         try
         {
-            return await root.Parse(args).InvokeAsync(configuration, CancellationToken.None);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // One line, like every other error, instead of the help text followed by the error.
+                return console.Fail(string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            }
+
+            return await parse.InvokeAsync(configuration, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

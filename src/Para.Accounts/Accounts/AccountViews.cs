@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Para.Accounts.Storage;
+using Para.Contracts.Accounts;
+
+namespace Para.Accounts.Accounts;
+
+/// <summary>What clients may see of a stored account: everything except credentials.</summary>
+internal static class AccountViews
+{
+    public static AccountView ToView(AccountRecord account) => new(
+        account.Id,
+        account.Name,
+        account.Provider,
+        account.Mode,
+        account.Priority,
+        account.Paused,
+        account.CustomEndpoint,
+        account.AutoRefresh,
+        account.RequiresReauth,
+        DateTimeOffset.FromUnixTimeMilliseconds(account.CreatedAtMs),
+        account.Tokens is { } tokens
+            ? new TokenSummary(
+                DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs),
+                TokenFingerprint.Of(tokens.AccessToken),
+                tokens.TokenType,
+                tokens.Scope,
+                DateTimeOffset.FromUnixTimeMilliseconds(tokens.RefreshTokenIssuedAtMs))
+            : null,
+        account.ApiKey is { Length: > 0 } key ? TokenFingerprint.Of(key) : null,
+        new UsageStatistics(
+            account.Usage.RequestCount,
+            account.Usage.TotalRequests,
+            account.Usage.LastUsedMs is { } lastUsed ? DateTimeOffset.FromUnixTimeMilliseconds(lastUsed) : null),
+        account.RequestHistory.Count);
+}
+
+/// <summary>
+/// A short, non-reversible name for a secret: the first 12 hex digits of its SHA-256. Enough to
+/// tell two tokens apart in a list or a log, useless for recovering either.
+/// </summary>
+internal static class TokenFingerprint
+{
+    public static string Of(string secret) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..12];
+}

@@ -1,0 +1,214 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Para.Accounts.Events;
+using Para.Accounts.OAuth;
+using Para.Accounts.Storage;
+using Para.Contracts.Accounts;
+using Para.Contracts.Credentials;
+using Para.Contracts.Events;
+using Para.ServiceDefaults.Security;
+
+namespace Para.Accounts.Accounts;
+
+public static partial class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/accounts").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Accounts");
+
+        api.MapGet("/", ListAccounts).WithName("ListAccounts").WithSummary("Every account, by priority; expiry and fingerprint, never a token.");
+        api.MapGet("/{idOrName}", GetAccount).WithName("GetAccount").WithSummary("One account by id or name.");
+        api.MapPost("/", AddAccount).WithName("AddAccount").WithSummary("Begins OAuth for a new account; returns the URL to open.");
+        api.MapPost("/{idOrName}/reauth", BeginReauthentication).WithName("BeginReauthentication").WithSummary("Begins OAuth for an existing account; only its tokens will change.");
+        api.MapPatch("/{idOrName}", UpdateAccount).WithName("UpdateAccount").WithSummary("Changes priority, paused, custom endpoint, auto refresh or name.");
+        api.MapDelete("/{idOrName}", RemoveAccount).WithName("RemoveAccount").WithSummary("Removes an account and its tokens.");
+        api.MapPost("/{idOrName}/reload", ReloadAccount).WithName("ReloadAccount").WithSummary("Drops every cached copy of the account's tokens, here and in every subscriber.");
+        api.MapGet("/{idOrName}/credentials", ExportCredentials).WithName("ExportCredentials").WithSummary("The account's credentials in Claude Code's file format (container-auth only).");
+        return app;
+    }
+
+    internal static Ok<AccountView[]> ListAccounts(AccountStore store) =>
+        TypedResults.Ok(store.List().Select(AccountViews.ToView).ToArray());
+
+    internal static Results<Ok<AccountView>, ProblemHttpResult> GetAccount(string idOrName, AccountStore store) =>
+        store.Find(idOrName) is { } account ? TypedResults.Ok(AccountViews.ToView(account)) : NotFound(idOrName);
+
+    internal static Results<Ok<OAuthBeginResponse>, ValidationProblem, ProblemHttpResult> AddAccount(AddAccountRequest request, AccountStore store, OAuthFlow flow)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var mode = string.IsNullOrWhiteSpace(request.Mode) ? AccountModes.Max : request.Mode.Trim().ToLowerInvariant();
+        ValidateName(request.Name, errors);
+        if (!AccountModes.IsKnown(mode))
+        {
+            errors["mode"] = ["Mode is 'max' (Claude subscription) or 'console' (Console organisation)."];
+        }
+
+        if (request.Priority is < 0)
+        {
+            errors["priority"] = ["Priority is 0 or more; lower is used first."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var name = request.Name.Trim();
+        if (store.NameExists(name))
+        {
+            return TypedResults.Problem(
+                title: "Account already exists",
+                detail: $"An account named '{name}' already exists; use 'para accounts reauth {name}' to sign it in again.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Ok(flow.Begin(name, mode, request.Priority ?? 0, accountId: null));
+    }
+
+    internal static Results<Ok<OAuthBeginResponse>, ProblemHttpResult> BeginReauthentication(string idOrName, AccountStore store, OAuthFlow flow) =>
+        store.Find(idOrName) is { } account
+            ? TypedResults.Ok(flow.Begin(account.Name, account.Mode, account.Priority, account.Id))
+            : NotFound(idOrName);
+
+    internal static Results<Ok<AccountView>, ValidationProblem, ProblemHttpResult> UpdateAccount(
+        string idOrName, UpdateAccountRequest request, AccountStore store, AccountEventHub events)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is not null)
+        {
+            ValidateName(request.Name, errors);
+        }
+
+        if (request.Priority is < 0)
+        {
+            errors["priority"] = ["Priority is 0 or more; lower is used first."];
+        }
+
+        var endpoint = request.CustomEndpoint?.Trim();
+        if (!string.IsNullOrEmpty(endpoint) && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors["customEndpoint"] = ["The custom endpoint is an absolute http(s) URL, or empty to clear it."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (store.Find(idOrName) is not { } existing)
+        {
+            return NotFound(idOrName);
+        }
+
+        AccountRecord? updated;
+        try
+        {
+            updated = store.Update(existing.Id, account =>
+            {
+                account.Name = request.Name?.Trim() ?? account.Name;
+                account.Priority = request.Priority ?? account.Priority;
+                account.Paused = request.Paused ?? account.Paused;
+                account.AutoRefresh = request.AutoRefresh ?? account.AutoRefresh;
+                if (endpoint is not null)
+                {
+                    account.CustomEndpoint = endpoint.Length == 0 ? null : endpoint;
+                }
+            });
+        }
+        catch (DuplicateAccountNameException exception)
+        {
+            return TypedResults.Problem(title: "Account already exists", detail: exception.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (updated is null)
+        {
+            return NotFound(idOrName);
+        }
+
+        events.Publish(AccountEventTypes.Updated, updated.Id, updated.Name);
+        return TypedResults.Ok(AccountViews.ToView(updated));
+    }
+
+    internal static Results<NoContent, ProblemHttpResult> RemoveAccount(string idOrName, AccountStore store, AccountEventHub events)
+    {
+        if (store.Find(idOrName) is not { } account || !store.Delete(account.Id))
+        {
+            return NotFound(idOrName);
+        }
+
+        events.Publish(AccountEventTypes.Removed, account.Id, account.Name);
+        return TypedResults.NoContent();
+    }
+
+    internal static Results<Ok<ReloadResponse>, ProblemHttpResult> ReloadAccount(string idOrName, AccountStore store, AccountEventHub events)
+    {
+        if (store.Find(idOrName) is not { } account)
+        {
+            return NotFound(idOrName);
+        }
+
+        // In-process caches listen to the hub synchronously; remote ones hear it on /api/events.
+        events.Publish(AccountEventTypes.Reloaded, account.Id, account.Name);
+        return TypedResults.Ok(new ReloadResponse(true, $"Token reload triggered for account '{account.Name}'"));
+    }
+
+    internal static Results<Ok<CredentialsExport>, ProblemHttpResult> ExportCredentials(
+        string idOrName, AccountStore store, IOptions<OAuthOptions> options, [FromServices] ILoggerFactory loggers)
+    {
+        if (store.Find(idOrName) is not { } account)
+        {
+            return NotFound(idOrName);
+        }
+
+        if (account.Tokens is not { AccessToken.Length: > 0 } tokens)
+        {
+            return TypedResults.Problem(title: "No tokens", detail: $"The account '{account.Name}' has no OAuth tokens.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (account.RequiresReauth)
+        {
+            return TypedResults.Problem(
+                title: "Re-authentication required",
+                detail: $"The account '{account.Name}' must sign in again: para accounts reauth {account.Name}",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var fingerprint = TokenFingerprint.Of(tokens.AccessToken);
+        var scopes = (tokens.Scope ?? options.Value.Scopes).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var export = new CredentialsExport(
+            account.Name,
+            DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs),
+            fingerprint,
+            new ClaudeCredentialsFile(new ClaudeAiOauth(
+                tokens.AccessToken,
+                tokens.RefreshToken,
+                tokens.ExpiresAtMs,
+                scopes,
+                account.Mode == AccountModes.Max ? "max" : null)),
+            new ClaudeAccountDetails(new ClaudeOAuthAccount(
+                account.ProviderAccount?.Uuid ?? account.Id,
+                account.ProviderAccount?.EmailAddress,
+                account.ProviderAccount?.OrganizationName)));
+        LogExported(loggers.CreateLogger(typeof(AccountsApi)), account.Name, fingerprint);
+        return TypedResults.Ok(export);
+    }
+
+    private static ProblemHttpResult NotFound(string idOrName) =>
+        TypedResults.Problem(title: "Account not found", detail: $"No account has the id or name '{idOrName}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static void ValidateName(string? name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name) || !AccountName().IsMatch(name.Trim()))
+        {
+            errors["name"] = ["A name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex AccountName();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Credentials of account {AccountName} exported (access token {Fingerprint})")]
+    private static partial void LogExported(ILogger logger, string accountName, string fingerprint);
+}

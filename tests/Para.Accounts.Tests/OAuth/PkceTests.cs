@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+using Para.Accounts.OAuth;
+
+namespace Para.Accounts.Tests.OAuth;
+
+public sealed class PkceTests
+{
+    [Fact]
+    public void The_verifier_is_32_random_bytes_and_the_challenge_its_S256_hash()
+    {
+        var verifier = Pkce.CreateVerifier();
+
+        Assert.Equal(43, verifier.Length);
+        Assert.NotEqual(verifier, Pkce.CreateVerifier());
+        Assert.Equal(Pkce.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))), Pkce.ChallengeFor(verifier));
+        Assert.Equal(43, Pkce.CreateState().Length);
+    }
+
+    [Theory]
+    [InlineData("abc#xyz", "abc", "xyz")]
+    [InlineData("  abc  ", "abc", null)]
+    [InlineData("abc#", "abc", null)]
+    public void Pasted_codes_split_into_code_and_state(string pasted, string code, string? state)
+    {
+        Assert.Equal((code, state), OAuthFlow.SplitPasted(pasted));
+    }
+
+    internal static string AnotherVerifier() => Pkce.CreateVerifier();
+}
