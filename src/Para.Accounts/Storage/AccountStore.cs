@@ -247,10 +247,19 @@ internal sealed class AccountStore : IDisposable
 
     private static void RestrictToOwner(string path)
     {
-        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (File.Exists(path))
         {
             File.SetUnixFileMode(path, Para.ServiceDefaults.Security.SecretFile.OwnerOnly);
         }
+
+        // LiteDB creates its journal (accounts-log.db) with the process umask while it writes;
+        // an owner-only folder keeps that file, and any other, out of other users' reach.
+        File.SetUnixFileMode(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
 
