@@ -30,6 +30,12 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         try
         {
             using var response = await call().ConfigureAwait(false);
+            if (!response.IsReceived)
+            {
+                // Refit hands back connection failures as an unreceived response, not an exception.
+                return (ServiceHealth.Unreachable(service, response.Error is { } error ? ErrorSentence.Describe(error) : "no answer"), null);
+            }
+
             if (response.Content is not { } document)
             {
                 // 503 with a body is still a health document: the service is up but unhealthy.
@@ -125,5 +131,5 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     }
 
     private static NotSupportedException NotYet(string what) =>
-        new($"{what} is not connected to the service yet in this build of the console.");
+        new($"{what} is not wired to the service in this build yet.");
 }

@@ -37,7 +37,7 @@ public static class ConsoleKeys
         new("p", ConsoleAction.TogglePause, "Pause", "pause or resume the selected account", false),
         new("+ / -", ConsoleAction.PriorityUp, "Prio", "raise or lower the selected account's priority", false),
         new("d", ConsoleAction.Delete, "Delete", "delete the selected account (asks first)", false),
-        new("R", ConsoleAction.ReauthAll, "All", "re-authenticate every image and container (asks first)", true),
+        new("R", ConsoleAction.ReauthAll, "All", "reauth-all: every image and container (asks first)", true),
         new("v", ConsoleAction.Verify, "Verify", "verify the selected image or container", false),
         new("Enter", ConsoleAction.Details, "Details", "details of the selected account", false),
         new("/", ConsoleAction.Filter, "Filter", "filter the current table", true),

@@ -9,10 +9,11 @@ public static class ErrorSentence
 {
     public static string Describe(Exception exception) => exception switch
     {
-        NotSupportedException notYet => FirstLine(notYet.Message) ?? "this operation is not available yet",
+        NotSupportedException notYet => FirstLine(notYet.Message) ?? "This operation is not available yet.",
         ApiException api when api.StatusCode == HttpStatusCode.TooManyRequests => "the service asks to wait before trying again",
         ApiException api => $"{api.RequestMessage?.RequestUri?.Host ?? "service"} answered {(int)api.StatusCode}: {ProblemTitle(api) ?? api.ReasonPhrase}",
         HttpRequestException http => $"cannot reach the service: {FirstLine(http.Message)}",
+        { InnerException: HttpRequestException http } => $"cannot reach the service: {FirstLine(http.Message)}",
         OperationCanceledException => "the request timed out or was cancelled",
         AggregateException { InnerException: { } inner } => Describe(inner),
         _ => FirstLine(exception.Message) ?? exception.GetType().Name,

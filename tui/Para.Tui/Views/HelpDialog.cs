@@ -9,7 +9,7 @@ namespace Para.Tui.Views;
 internal sealed class HelpDialog : ConsoleDialog
 {
     public HelpDialog()
-        : base("Keys", 66, ConsoleKeys.All.Count + 5)
+        : base("Keys", 66, ConsoleKeys.All.Count + 6)
     {
         var lines = ConsoleKeys.All.Select(key => $"{key.Keys,-7} {key.Description}");
         Add(new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = string.Join('\n', lines) + "\n\nEsc closes this list." });
