@@ -72,24 +72,16 @@ internal sealed class BackgroundWork(IApplication app, CancellationToken stoppin
         }
     }
 
-    /// <summary>For tests: waits until no started work is still running off the UI thread.</summary>
-    public async Task WhenIdleAsync()
+    /// <summary>True when no started work is still running off the UI thread (its result may still be queued).</summary>
+    public bool IsIdle
     {
-        while (true)
+        get
         {
-            Task[] running;
             lock (_gate)
             {
                 _running.RemoveAll(t => t.IsCompleted);
-                running = [.. _running];
+                return _running.Count == 0;
             }
-
-            if (running.Length == 0)
-            {
-                return;
-            }
-
-            await Task.WhenAll(running).ConfigureAwait(false);
         }
     }
 }
