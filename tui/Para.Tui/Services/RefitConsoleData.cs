@@ -131,5 +131,5 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     }
 
     private static NotSupportedException NotYet(string what) =>
-        new($"{what} is not wired to the service in this build yet.");
+        new($"{what} is not wired up in this build yet.");
 }

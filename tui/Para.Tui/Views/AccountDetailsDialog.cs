@@ -29,6 +29,6 @@ internal sealed class AccountDetailsDialog : ConsoleDialog
         }
 
         text.AppendLine().Append("Esc closes.");
-        Add(new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = text.ToString() });
+        Add(new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = text.ToString() });
     }
 }

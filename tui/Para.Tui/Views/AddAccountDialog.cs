@@ -12,18 +12,18 @@ internal sealed class AddAccountDialog : ConsoleDialog
     private readonly TextField _name;
     private readonly TextField _mode;
     private readonly TextField _priority;
-    private readonly Label _message;
+    private readonly DataLabel _message;
     private readonly Action<NewAccount> _next;
 
     public AddAccountDialog(Action<NewAccount> next)
         : base("Add account", 56, 10)
     {
         _next = next;
-        Add(new Label { X = 1, Y = 0, Text = "Name:" }, new Label { X = 1, Y = 1, Text = "Mode:" }, new Label { X = 1, Y = 2, Text = "Priority:" });
+        Add(new DataLabel { X = 1, Y = 0, Text = "Name:" }, new DataLabel { X = 1, Y = 1, Text = "Mode:" }, new DataLabel { X = 1, Y = 2, Text = "Priority:" });
         _name = new TextField { X = 12, Y = 0, Width = Dim.Fill(1) };
         _mode = new TextField { X = 12, Y = 1, Width = Dim.Fill(1), Text = "max" };
         _priority = new TextField { X = 12, Y = 2, Width = Dim.Fill(1), Text = "1" };
-        _message = new Label { X = 1, Y = 4, Width = Dim.Fill(1), Text = "mode is max or console; Tab moves, Enter continues." };
+        _message = new DataLabel { X = 1, Y = 4, Width = Dim.Fill(1), Text = "mode is max or console; Tab moves, Enter continues." };
         Add(_name, _mode, _priority, _message);
     }
 

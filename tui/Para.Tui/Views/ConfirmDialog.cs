@@ -13,7 +13,7 @@ internal sealed class ConfirmDialog : ConsoleDialog
         : base(title, 60, 8)
     {
         _onYes = onYes;
-        Add(new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Auto(), Text = question });
+        Add(new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Auto(), Text = question });
         AddDialogButton("_Yes", Confirm);
         AddDialogButton("_No", Close, isDefault: true);
     }

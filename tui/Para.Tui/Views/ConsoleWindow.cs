@@ -18,8 +18,8 @@ internal sealed class ConsoleWindow : Window
     private readonly ConsoleViewModel _model;
     private readonly CancellationTokenSource _stopping;
     private readonly ConsolePalette _palette;
-    private readonly Label _header;
-    private readonly Label _status;
+    private readonly DataLabel _header;
+    private readonly DataLabel _status;
     private readonly Tabs _tabs;
     private readonly List<object> _timers = [];
     private readonly View[] _tabViews;
@@ -34,7 +34,7 @@ internal sealed class ConsoleWindow : Window
         BorderStyle = LineStyle.None;
         Title = "para";
 
-        _header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
+        _header = new DataLabel { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
         Accounts = new AccountsTab(model.Accounts, () => _model.Now, _palette);
         Images = new ImagesTab(model.Images, () => _model.Now, _palette);
         Containers = new ContainersTab(model.Containers, () => _model.Now, _palette);
@@ -50,7 +50,7 @@ internal sealed class ConsoleWindow : Window
                 _model.Tab = (ConsoleTab)index;
             }
         };
-        _status = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
+        _status = new DataLabel { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
         var bar = new StatusBar(ConsoleKeys.All.Where(key => key.InStatusBar).Select(ToShortcut));
         Add(_header, _tabs, _status, bar);
 

@@ -14,7 +14,7 @@ internal sealed class FilterDialog : ConsoleDialog
         : base($"Filter {table}", 50, 7)
     {
         _apply = apply;
-        Add(new Label { X = 1, Y = 0, Text = "Rows containing (Enter applies, empty clears):" });
+        Add(new DataLabel { X = 1, Y = 0, Text = "Rows containing (Enter applies, empty clears):" });
         _text = new TextField { X = 1, Y = 1, Width = Dim.Fill(1), Text = current };
         Add(_text);
     }

@@ -9,9 +9,9 @@ namespace Para.Tui.Views;
 internal sealed class HealthTab : View
 {
     private readonly ConsoleViewModel _model;
-    private readonly Label _accounts;
-    private readonly Label _containerAuth;
-    private readonly Label _body;
+    private readonly DataLabel _accounts;
+    private readonly DataLabel _containerAuth;
+    private readonly DataLabel _body;
 
     public HealthTab(ConsoleViewModel model, ConsolePalette palette)
     {
@@ -21,9 +21,9 @@ internal sealed class HealthTab : View
         CanFocus = true;
         Width = Dim.Fill();
         Height = Dim.Fill();
-        _accounts = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Auto() };
-        _containerAuth = new Label { X = 0, Y = Pos.Bottom(_accounts), Width = Dim.Fill(), Height = Dim.Auto() };
-        _body = new Label { X = 0, Y = Pos.Bottom(_containerAuth) + 1, Width = Dim.Fill(), Height = Dim.Fill() };
+        _accounts = new DataLabel { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Auto() };
+        _containerAuth = new DataLabel { X = 0, Y = Pos.Bottom(_accounts), Width = Dim.Fill(), Height = Dim.Auto() };
+        _body = new DataLabel { X = 0, Y = Pos.Bottom(_containerAuth) + 1, Width = Dim.Fill(), Height = Dim.Fill() };
         Add(_accounts, _containerAuth, _body);
     }
 

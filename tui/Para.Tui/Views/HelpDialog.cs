@@ -12,7 +12,7 @@ internal sealed class HelpDialog : ConsoleDialog
         : base("Keys", 66, ConsoleKeys.All.Count + 6)
     {
         var lines = ConsoleKeys.All.Select(key => $"{key.Keys,-7} {key.Description}");
-        Add(new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = string.Join('\n', lines) + "\n\nEsc closes this list." });
+        Add(new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = string.Join('\n', lines) + "\n\nEsc closes this list." });
     }
 
     public override bool HandleKey(Key key)

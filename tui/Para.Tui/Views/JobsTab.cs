@@ -16,7 +16,7 @@ internal sealed class JobsTab : TableTab<JobRow>
     public JobsTab(TableState<JobRow> state, Func<DateTimeOffset> now, ConsolePalette palette)
         : base("5 Jobs & log", state, now, palette, Dim.Percent(45))
     {
-        var title = new Label { X = 0, Y = Pos.Bottom(Footer), Width = Dim.Fill(), Text = "Events" };
+        var title = new DataLabel { X = 0, Y = Pos.Bottom(Footer), Width = Dim.Fill(), Text = "Events" };
         LogView = new ListView { X = 0, Y = Pos.Bottom(title), Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
         LogView.SetSource(_lines);
         Add(title, LogView);

@@ -16,8 +16,8 @@ internal sealed class ReauthDialog : ConsoleDialog
     private readonly ReauthViewModel _model;
     private readonly BackgroundWork _work;
     private readonly Func<string, bool> _copy;
-    private readonly Label _url;
-    private readonly Label _message;
+    private readonly DataLabel _url;
+    private readonly DataLabel _message;
     private readonly TextField _code;
 
     public ReauthDialog(ReauthViewModel model, BackgroundWork work, Func<string, bool> copyToClipboard)
@@ -26,9 +26,9 @@ internal sealed class ReauthDialog : ConsoleDialog
         _model = model;
         _work = work;
         _copy = copyToClipboard;
-        _url = new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = 6, Text = "" };
-        _message = new Label { X = 1, Y = Pos.Bottom(_url), Width = Dim.Fill(1), Height = 3, Text = "" };
-        var prompt = new Label { X = 1, Y = Pos.Bottom(_message), Text = "Code:" };
+        _url = new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = 6, Text = "" };
+        _message = new DataLabel { X = 1, Y = Pos.Bottom(_url), Width = Dim.Fill(1), Height = 3, Text = "" };
+        var prompt = new DataLabel { X = 1, Y = Pos.Bottom(_message), Text = "Code:" };
         _code = new TextField { X = 7, Y = Pos.Top(prompt), Width = Dim.Fill(1), Text = "" };
         Add(_url, _message, prompt, _code);
         Render();

@@ -33,7 +33,7 @@ internal class TableTab<T> : View
         Table.Style.AlwaysShowHeaders = true;
         Table.Style.ExpandLastColumn = true;
         Table.Style.ShowHorizontalBottomLine = false;
-        Footer = new Label { X = 0, Y = Pos.Bottom(Table), Width = Dim.Fill(), Height = 1, Text = "" };
+        Footer = new DataLabel { X = 0, Y = Pos.Bottom(Table), Width = Dim.Fill(), Height = 1, Text = "" };
         Add(Table, Footer);
     }
 
@@ -41,7 +41,7 @@ internal class TableTab<T> : View
 
     public TableView Table { get; }
 
-    public Label Footer { get; }
+    public DataLabel Footer { get; }
 
     protected Func<DateTimeOffset> Now { get; }
 
