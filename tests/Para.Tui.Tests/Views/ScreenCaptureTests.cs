@@ -24,8 +24,8 @@ public sealed class ScreenCaptureTests
         screen.Advance(TimeSpan.FromSeconds(2));
         data.Health = Fixtures.HealthyBoth with { Authentication = Fixtures.HealthyBoth.Authentication! with { RefreshCount = 15, ConsecutiveFailures = 1 } };
         screen.Advance(TimeSpan.FromSeconds(2));
-        data.Publish(new ViewModels.ConsoleEvent(Fixtures.Now, "accounts", "refreshed", "work", "expires in 8h 00m"));
-        data.Publish(new ViewModels.ConsoleEvent(Fixtures.Now, "container-auth", "image-updated", "para-authenticated:latest"));
+        data.Publish(new Para.Tui.ViewModels.ConsoleEvent(Fixtures.Now, "accounts", "refreshed", "work", "expires in 8h 00m"));
+        data.Publish(new Para.Tui.ViewModels.ConsoleEvent(Fixtures.Now, "container-auth", "image-updated", "para-authenticated:latest"));
         screen.SettleUntil(() => screen.Model.EventsSeen == 2);
 
         screen.Press(new Key(key));

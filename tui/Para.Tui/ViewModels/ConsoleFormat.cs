@@ -49,12 +49,12 @@ public static class ConsoleFormat
         return $"{new string('█', filled)}{new string('░', width - filled)} {fraction * 100,3:0}%";
     }
 
-    /// <summary>A sparkline of the values, scaled to the largest one; zeros draw as the lowest block.</summary>
+    /// <summary>A sparkline of the values scaled to the largest one; zero is a blank, anything else at least the lowest block.</summary>
     public static string Sparkline(IEnumerable<long> values)
     {
         var list = values.ToList();
         var max = list.Count == 0 ? 0 : list.Max();
         return string.Concat(list.Select(value =>
-            max <= 0 || value <= 0 ? ' ' : Blocks[(int)Math.Min(Blocks.Length - 1, (value * (Blocks.Length - 1) + max - 1) / max)]));
+            max <= 0 || value <= 0 ? ' ' : Blocks[(int)(value * (Blocks.Length - 1) / max)]));
     }
 }
