@@ -32,6 +32,30 @@ internal sealed class ConsolePalette(bool useColor)
 
     public Scheme? Error => Of(ColorName16.BrightRed);
 
+    /// <summary>
+    /// With <c>NO_COLOR</c>: one grey-on-black scheme for every view, focus in reverse video, so no
+    /// hue carries meaning (Terminal.Gui alone would still draw its 16-colour theme). Null otherwise.
+    /// </summary>
+    public Scheme? Monochrome { get; } = useColor ? null : MonochromeScheme();
+
+    private static Scheme MonochromeScheme()
+    {
+        var normal = new Attribute(ColorName16.Gray, ColorName16.Black);
+        var reverse = new Attribute(ColorName16.Black, ColorName16.Gray);
+        return new Scheme(normal)
+        {
+            Focus = reverse,
+            HotFocus = reverse,
+            Active = reverse,
+            HotActive = reverse,
+            Highlight = reverse,
+            HotNormal = normal,
+            Editable = normal,
+            ReadOnly = normal,
+            Disabled = normal,
+        };
+    }
+
     private Scheme? Of(ColorName16 foreground) =>
         UseColor ? new Scheme(new Attribute(foreground, ColorName16.Black)) : null;
 }

@@ -54,6 +54,16 @@ internal sealed class ConsoleWindow : Window
         var bar = new StatusBar(ConsoleKeys.All.Where(key => key.InStatusBar).Select(ToShortcut));
         Add(_header, _tabs, _status, bar);
 
+        if (_palette.Monochrome is { } monochrome)
+        {
+            SetScheme(monochrome);
+            bar.SetScheme(monochrome);
+            foreach (var shortcut in bar.SubViews)
+            {
+                shortcut.SetScheme(monochrome);
+            }
+        }
+
         app.Keyboard.KeyDown += OnKeyDown;
         RenderAll();
     }
@@ -262,7 +272,7 @@ internal sealed class ConsoleWindow : Window
                 Quit();
                 break;
             case ConsoleAction.Help:
-                new HelpDialog().Show(_app);
+                Open(new HelpDialog());
                 break;
             case ConsoleAction.Reload:
                 _model.Report("Reloading…");
@@ -279,7 +289,7 @@ internal sealed class ConsoleWindow : Window
                 ShowTab((ConsoleTab)(((int)_model.Tab + _tabViews.Length - 1) % _tabViews.Length));
                 break;
             case ConsoleAction.AddAccount:
-                new AddAccountDialog(account => OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name, account))).Show(_app);
+                Open(new AddAccountDialog(account => OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name, account))));
                 break;
             case ConsoleAction.Filter:
                 OpenFilter();
@@ -288,11 +298,11 @@ internal sealed class ConsoleWindow : Window
                 Sort();
                 break;
             case ConsoleAction.ReauthAll:
-                new ConfirmDialog("Reauth all", "Put fresh credentials into every para image and running para container?", () =>
+                Open(new ConfirmDialog("Reauth all", "Put fresh credentials into every para image and running para container?", () =>
                 {
                     Act(_model.ReauthAll(includeContainers: true));
                     ShowTab(ConsoleTab.Jobs);
-                }).Show(_app);
+                }));
                 break;
             case ConsoleAction.Verify:
                 Verify();
@@ -318,7 +328,7 @@ internal sealed class ConsoleWindow : Window
                 OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name));
                 break;
             case ConsoleAction.Details:
-                new AccountDetailsDialog(account, _model.Now).Show(_app);
+                Open(new AccountDetailsDialog(account, _model.Now));
                 break;
             case ConsoleAction.RefreshTokens:
                 _model.Report($"Refreshing {account.Name}…");
@@ -335,7 +345,7 @@ internal sealed class ConsoleWindow : Window
                 Act(_model.ChangePriority(account, -1));
                 break;
             case ConsoleAction.Delete:
-                new ConfirmDialog("Delete account", $"Delete {account.Name}? Its tokens and statistics are removed for good.", () => Act(_model.Delete(account))).Show(_app);
+                Open(new ConfirmDialog("Delete account", $"Delete {account.Name}? Its tokens and statistics are removed for good.", () => Act(_model.Delete(account))));
                 break;
         }
     }
@@ -369,7 +379,22 @@ internal sealed class ConsoleWindow : Window
             RenderStatus();
             ReloadAll();
         };
+        ApplyPalette(dialog);
         dialog.Begin(_app);
+    }
+
+    private void Open(ConsoleDialog dialog)
+    {
+        ApplyPalette(dialog);
+        dialog.Show(_app);
+    }
+
+    private void ApplyPalette(ConsoleDialog dialog)
+    {
+        if (_palette.Monochrome is { } monochrome)
+        {
+            dialog.SetScheme(monochrome);
+        }
     }
 
     private bool CopyToClipboard(string text) =>
@@ -377,20 +402,20 @@ internal sealed class ConsoleWindow : Window
 
     private void OpenFilter()
     {
-        void Open<T>(TableTab<T> tab)
+        void FilterOf<T>(TableTab<T> tab)
             where T : class =>
-            new FilterDialog(tab.State.Title, tab.State.Filter, text =>
+            Open(new FilterDialog(tab.State.Title, tab.State.Filter, text =>
             {
                 tab.State.Filter = text.Trim();
                 tab.Rebuild();
-            }).Show(_app);
+            }));
 
         switch (_model.Tab)
         {
-            case ConsoleTab.Accounts: Open(Accounts); break;
-            case ConsoleTab.Images: Open(Images); break;
-            case ConsoleTab.Containers: Open(Containers); break;
-            case ConsoleTab.Jobs: Open(Jobs); break;
+            case ConsoleTab.Accounts: FilterOf(Accounts); break;
+            case ConsoleTab.Images: FilterOf(Images); break;
+            case ConsoleTab.Containers: FilterOf(Containers); break;
+            case ConsoleTab.Jobs: FilterOf(Jobs); break;
             default:
                 _model.Report("The Health tab has nothing to filter.");
                 RenderStatus();
