@@ -1,3 +1,5 @@
+using Para.Tui;
 using Para.Tui.Cli;
 
-return await ParaCommandLine.InvokeAsync(args);
+// No arguments opens the console; anything else is a command.
+return args.Length == 0 ? ParaConsole.Run() : await ParaCommandLine.InvokeAsync(args);

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Para.Tui.ViewModels;
+
+namespace Para.Tui.Tests.Fakes;
+
+/// <summary>The console's data seam in memory: fixture rows, recorded calls, injectable failures and events.</summary>
+internal sealed class FakeConsoleData : IParaConsoleData
+{
+    private readonly Channel<ConsoleEvent> _events = Channel.CreateUnbounded<ConsoleEvent>();
+
+    public IReadOnlyList<AccountRow> Accounts { get; set; } = [];
+
+    public IReadOnlyList<ImageRow> Images { get; set; } = [];
+
+    public IReadOnlyList<ContainerRow> Containers { get; set; } = [];
+
+    public IReadOnlyList<JobRow> Jobs { get; set; } = [];
+
+    public HealthSnapshot Health { get; set; } = Fixtures.HealthyBoth;
+
+    public OAuthStart OAuthStart { get; set; } = new(new Uri("http://127.0.0.1/oauth/authorize?client_id=para&state=state-123&code_challenge=abc"), "state-123", Fixtures.Now.AddMinutes(10));
+
+    /// <summary>When set, every read and action of that name throws it.</summary>
+    public ConcurrentDictionary<string, Exception> Failures { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public int CallsTo(string name) => Calls.Count(call => call.StartsWith(name, StringComparison.Ordinal));
+
+    public void Publish(ConsoleEvent consoleEvent) => _events.Writer.TryWrite(consoleEvent);
+
+    public Task<IReadOnlyList<AccountRow>> GetAccountsAsync(CancellationToken cancellationToken) => Answer("GetAccounts", Accounts);
+
+    public Task<IReadOnlyList<ImageRow>> GetImagesAsync(CancellationToken cancellationToken) => Answer("GetImages", Images);
+
+    public Task<IReadOnlyList<ContainerRow>> GetContainersAsync(CancellationToken cancellationToken) => Answer("GetContainers", Containers);
+
+    public Task<HealthSnapshot> GetHealthAsync(CancellationToken cancellationToken) => Answer("GetHealth", Health);
+
+    public Task<IReadOnlyList<JobRow>> GetJobsAsync(CancellationToken cancellationToken) => Answer("GetJobs", Jobs);
+
+    public Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken) =>
+        Answer($"BeginAdd {name} {mode} {priority}", OAuthStart);
+
+    public Task<OAuthStart> BeginReauthAsync(string account, CancellationToken cancellationToken) => Answer($"BeginReauth {account}", OAuthStart);
+
+    public Task<AccountRow> CompleteOAuthAsync(string state, string code, CancellationToken cancellationToken)
+    {
+        var account = Accounts.FirstOrDefault() ?? Fixtures.Account("new");
+        return Answer($"CompleteOAuth {state} {code}", account with { AccessTokenExpiresAt = Fixtures.Now.AddHours(8), RequiresReauth = false });
+    }
+
+    public Task<OperationResult> RefreshAsync(string account, CancellationToken cancellationToken) =>
+        Answer($"Refresh {account}", new OperationResult(true, $"{account} refreshed; expires in 8h 00m."));
+
+    public Task SetPausedAsync(string account, bool paused, CancellationToken cancellationToken) => Answer($"SetPaused {account} {paused}", true);
+
+    public Task SetPriorityAsync(string account, int priority, CancellationToken cancellationToken) => Answer($"SetPriority {account} {priority}", true);
+
+    public Task DeleteAsync(string account, CancellationToken cancellationToken) => Answer($"Delete {account}", true);
+
+    public Task<JobRow> ReauthAllAsync(bool includeContainers, CancellationToken cancellationToken) =>
+        Answer($"ReauthAll {includeContainers}", new JobRow("job-9", "reauth-all", "all images", JobState.Running, 0, "starting", Fixtures.Now, null));
+
+    public Task<OperationResult> VerifyAsync(VerifyTarget target, string name, CancellationToken cancellationToken) =>
+        Answer($"Verify {target} {name}", new OperationResult(true, "credentials present, not expired, owner para, mode 0600"));
+
+    public async IAsyncEnumerable<ConsoleEvent> WatchEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("WatchEvents");
+        if (Failures.TryGetValue("WatchEvents", out var failure))
+        {
+            throw failure;
+        }
+
+        await foreach (var consoleEvent in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return consoleEvent;
+        }
+    }
+
+    private Task<T> Answer<T>(string call, T value)
+    {
+        Calls.Enqueue(call);
+        var name = call.Split(' ', 2)[0];
+        return Failures.TryGetValue(name, out var failure) ? Task.FromException<T>(failure) : Task.FromResult(value);
+    }
+}

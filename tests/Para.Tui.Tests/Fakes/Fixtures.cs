@@ -1,0 +1,67 @@
+using Para.Contracts;
+using Para.Tui.ViewModels;
+
+namespace Para.Tui.Tests.Fakes;
+
+/// <summary>A small, believable world for the console's tests and the README's screens.</summary>
+internal static class Fixtures
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    public static readonly HealthSnapshot HealthyBoth = new(
+        new ServiceHealth(ServiceNames.Accounts, true, "healthy", null,
+            [new HealthCheckLine("self", "Healthy", null), new HealthCheckLine("authentication", "Healthy", "4 accounts, 1 requires re-auth")]),
+        new ServiceHealth(ServiceNames.ContainerAuth, true, "healthy", null,
+            [new HealthCheckLine("self", "Healthy", null), new HealthCheckLine("docker", "Healthy", "engine 26.1.5 (API 1.41)")]),
+        new AuthRefreshNumbers(true, 12, 0, Now.AddMinutes(-3)));
+
+    public static readonly HealthSnapshot BothDown = new(
+        ServiceHealth.Unreachable(ServiceNames.Accounts, "cannot reach the service: Connection refused (127.0.0.1:1)"),
+        ServiceHealth.Unreachable(ServiceNames.ContainerAuth, "cannot reach the service: Connection refused (127.0.0.1:1)"),
+        null);
+
+    public static AccountRow Account(string name, int priority = 1, TimeSpan? expiresIn = null, bool paused = false, bool requiresReauth = false, string mode = "max") =>
+        new(name, mode, priority, paused, requiresReauth, Now + (expiresIn ?? TimeSpan.FromHours(7)), Now.AddDays(-12), 1_204, Now.AddMinutes(-5))
+        {
+            LastRefresh = Now.AddHours(-1),
+            History = [new RequestRecord(Now.AddMinutes(-5), "POST /v1/messages", true), new RequestRecord(Now.AddMinutes(-9), "POST /v1/messages", false)],
+        };
+
+    public static IReadOnlyList<AccountRow> Accounts =>
+    [
+        Account("work", 1, TimeSpan.FromHours(7) + TimeSpan.FromMinutes(59)),
+        Account("home", 2, TimeSpan.FromMinutes(12), mode: "console"),
+        Account("legacy", 3, TimeSpan.FromHours(-2), requiresReauth: true) with { LastError = "invalid_grant: refresh token revoked" },
+        Account("spare", 4, TimeSpan.FromHours(5), paused: true),
+    ];
+
+    public static IReadOnlyList<ImageRow> Images =>
+    [
+        new("para-authenticated:latest", "work", Now.AddHours(-1), Now.AddHours(7), "valid"),
+        new("para-dev-authenticated:latest", "work", Now.AddHours(-1), Now.AddMinutes(20), "expiring"),
+        new("para-web-authenticated:latest", "home", Now.AddDays(-2), Now.AddDays(-1), "expired"),
+        new("para-claude:latest", null, null, null, "none"),
+    ];
+
+    public static IReadOnlyList<ContainerRow> Containers =>
+    [
+        new("para-dev-1", "para-dev-authenticated:latest", "running", "valid", Now.AddHours(6)),
+        new("para-web-1", "para-web-authenticated:latest", "exited", "expired", Now.AddDays(-1)),
+    ];
+
+    public static IReadOnlyList<JobRow> Jobs =>
+    [
+        new("job-2", "reauth-all", "11 images", JobState.Running, 0.6, "para-web-authenticated", Now.AddMinutes(-1), null),
+        new("job-1", "verify", "para-dev-1", JobState.Succeeded, 1, "check command exit 0", Now.AddMinutes(-8), Now.AddMinutes(-7)),
+        new("job-0", "images build", "para-api", JobState.Failed, 0.3, "Dockerfile.custom not found", Now.AddMinutes(-20), Now.AddMinutes(-19)),
+    ];
+
+    public static FakeConsoleData World() => new()
+    {
+        Accounts = Accounts,
+        Images = Images,
+        Containers = Containers,
+        Jobs = Jobs,
+        Health = HealthyBoth,
+    };
+}

@@ -1,0 +1,151 @@
+using Para.Tui.Tests.Fakes;
+using Para.Tui.ViewModels;
+using Terminal.Gui.Input;
+
+namespace Para.Tui.Tests.Views;
+
+public sealed class ConsoleTabsTests
+{
+    [Fact]
+    public void Accounts_tab_shows_every_account_with_status_and_live_countdown()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+
+        ScreenAssert.Shows(screen, "Name", "Status", "Expires", "work", "home", "legacy", "spare");
+        Assert.Contains("7h 59m", ScreenAssert.LineWith(screen, "work"), StringComparison.Ordinal);
+        Assert.Contains("expiring", ScreenAssert.LineWith(screen, "home"), StringComparison.Ordinal);
+        Assert.Contains("re-auth", ScreenAssert.LineWith(screen, "legacy"), StringComparison.Ordinal);
+        Assert.Contains("paused", ScreenAssert.LineWith(screen, "spare"), StringComparison.Ordinal);
+        Assert.Contains("12m 00s", ScreenAssert.LineWith(screen, "home"), StringComparison.Ordinal);
+
+        screen.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Contains("11m 59s", ScreenAssert.LineWith(screen, "home"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_shows_each_service_up_or_down()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+        Assert.Contains("accounts ● up", screen.Lines[0], StringComparison.Ordinal);
+        Assert.Contains("container-auth ● up", screen.Lines[0], StringComparison.Ordinal);
+
+        data.Health = Fixtures.HealthyBoth with { ContainerAuth = Fixtures.BothDown.ContainerAuth };
+        screen.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Contains("accounts ● up", screen.Lines[0], StringComparison.Ordinal);
+        Assert.Contains("container-auth ○ down", screen.Lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Images_tab_shows_account_expiry_and_status()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+
+        screen.Press(new Key('2'));
+
+        Assert.Equal(ConsoleTab.Images, screen.Model.Tab);
+        var line = ScreenAssert.LineWith(screen, "para-dev-authenticated");
+        Assert.Contains("work", line, StringComparison.Ordinal);
+        Assert.Contains("20m 00s", line, StringComparison.Ordinal);
+        Assert.Contains("expiring", line, StringComparison.Ordinal);
+        Assert.Contains("expired", ScreenAssert.LineWith(screen, "para-web-authenticated"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Containers_tab_shows_state_and_credentials()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+
+        screen.Press(new Key('3'));
+
+        var line = ScreenAssert.LineWith(screen, "para-dev-1");
+        Assert.Contains("running", line, StringComparison.Ordinal);
+        Assert.Contains("valid", line, StringComparison.Ordinal);
+        Assert.Contains("exited", ScreenAssert.LineWith(screen, "para-web-1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Health_tab_shows_both_services_the_refresh_numbers_and_their_history()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+        data.Health = Fixtures.HealthyBoth with { Authentication = new AuthRefreshNumbers(true, 15, 0, Fixtures.Now) };
+        screen.Advance(TimeSpan.FromSeconds(2));
+
+        screen.Press(new Key('4'));
+
+        ScreenAssert.Shows(screen, "accounts", "container-auth", "docker: Healthy", "refreshes 15", "consecutive failures 0");
+        Assert.Contains("█", ScreenAssert.LineWith(screen, "refreshes  │"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Jobs_tab_shows_progress_bars_and_the_event_log()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        data.Publish(new ConsoleEvent(Fixtures.Now, "accounts", "refreshed", "work"));
+        screen.SettleUntil(() => screen.Model.EventsSeen > 0);
+        screen.Press(new Key('5'));
+
+        Assert.Contains("██████░░░░  60%", ScreenAssert.LineWith(screen, "reauth-all"), StringComparison.Ordinal);
+        Assert.Contains("100%", ScreenAssert.LineWith(screen, "verify"), StringComparison.Ordinal);
+        Assert.Contains("refreshed", ScreenAssert.LineWith(screen, "accounts       refreshed"), StringComparison.Ordinal);
+        Assert.Contains("events: live", screen.Lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tab_and_shift_tab_cycle_through_the_tabs()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+
+        screen.Press(Key.Tab, Key.Tab);
+        Assert.Equal(ConsoleTab.Containers, screen.Model.Tab);
+
+        screen.Press(Key.Tab.WithShift, Key.Tab.WithShift, Key.Tab.WithShift);
+        Assert.Equal(ConsoleTab.Jobs, screen.Model.Tab);
+    }
+
+    [Fact]
+    public void The_screen_fits_80_by_24_and_follows_a_resize()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+        ScreenAssert.FitsIn(screen, 80, 24);
+        ScreenAssert.Shows(screen, "Help", "Quit");
+
+        screen.App.Driver!.SetScreenSize(120, 30);
+        screen.Settle();
+
+        Assert.Equal(30, screen.Lines.Count(line => line.Length > 0));
+        Assert.Equal(120, screen.Lines[5].Length);
+        ScreenAssert.Shows(screen, "work", "Last used");
+    }
+
+    [Fact]
+    public void A_failed_load_keeps_the_last_rows_and_says_why_in_one_sentence()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        data.Failures["GetAccounts"] = new HttpRequestException("Connection refused (127.0.0.1:5000)");
+        screen.Advance(TimeSpan.FromSeconds(2));
+
+        ScreenAssert.Shows(screen, "work", "cannot reach the service: Connection refused (127.0.0.1:5000)");
+        ScreenAssert.DoesNotShow(screen, "   at ");
+    }
+
+    [Fact]
+    public void Polling_reloads_every_interval_without_an_event()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+        var before = data.CallsTo("GetAccounts");
+
+        screen.Advance(TimeSpan.FromSeconds(2));
+        screen.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(before + 2, data.CallsTo("GetAccounts"));
+    }
+}

@@ -1,0 +1,97 @@
+using Para.Tui.Tests.Fakes;
+using Para.Tui.ViewModels;
+using Para.Tui.Views;
+using Terminal.Gui.Input;
+
+namespace Para.Tui.Tests.Views;
+
+public sealed class ReauthDialogTests
+{
+    [Fact]
+    public void R_reauthenticates_the_selected_account_from_url_to_result()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('r'));
+
+        var dialog = Assert.IsType<ReauthDialog>(screen.Window.OpenDialog);
+        Assert.Equal(1, data.CallsTo("BeginReauth work"));
+        ScreenAssert.Shows(screen, "Re-authenticate work", "http://127.0.0.1/oauth/authorize?client_id=para&state=state-123", "URL copied to the clipboard");
+        Assert.Equal(data.OAuthStart.AuthorizeUrl.ToString(), screen.App.Clipboard!.GetClipboardData());
+
+        screen.Type("the-code#state-123");
+        screen.Press(Key.Enter);
+
+        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 the-code"));
+        Assert.Equal(ReauthPhase.Done, dialog.Model.Phase);
+        ScreenAssert.Shows(screen, "work re-authenticated; the access token expires in 8h 00m.");
+
+        screen.Press(Key.Esc);
+        Assert.Null(screen.Window.OpenDialog);
+        ScreenAssert.Shows(screen, "work re-authenticated.");
+    }
+
+    [Fact]
+    public void A_code_from_another_authorization_is_refused_before_any_exchange()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('r'));
+        screen.Type("the-code#someone-elses-state");
+        screen.Press(Key.Enter);
+
+        Assert.Equal(0, data.CallsTo("CompleteOAuth"));
+        ScreenAssert.Shows(screen, "That code belongs to a different authorization");
+        Assert.IsType<ReauthDialog>(screen.Window.OpenDialog);
+    }
+
+    [Fact]
+    public void A_provider_error_is_shown_and_the_code_can_be_pasted_again()
+    {
+        var data = Fixtures.World();
+        data.Failures["CompleteOAuth"] = new InvalidOperationException("The provider refused the code (invalid_grant).");
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('r'));
+        var dialog = Assert.IsType<ReauthDialog>(screen.Window.OpenDialog);
+        screen.Type("bare-code");
+        screen.Press(Key.Enter);
+
+        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 bare-code"));
+        ScreenAssert.Shows(screen, "The provider refused the code (invalid_grant). Paste again");
+        Assert.Contains("Paste again or press Esc.", dialog.Model.Message, StringComparison.Ordinal);
+        Assert.Equal(ReauthPhase.WaitingForCode, dialog.Model.Phase);
+    }
+
+    [Fact]
+    public void A_adds_an_account_through_the_same_oauth_round()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('a'));
+        screen.Type("team");
+        screen.Press(Key.Enter);
+
+        Assert.Equal(1, data.CallsTo("BeginAdd team max 1"));
+        ScreenAssert.Shows(screen, "Add account team", "Open this URL:");
+
+        screen.Type("c0de#state-123");
+        screen.Press(Key.Enter);
+        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 c0de"));
+    }
+
+    [Fact]
+    public void When_reauthentication_cannot_start_the_dialog_says_why()
+    {
+        var data = Fixtures.World();
+        data.Failures["BeginReauth"] = new NotSupportedException("Re-authentication is not wired up in this build yet.");
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('r'));
+
+        ScreenAssert.Shows(screen, "Could not start: Re-authentication is not wired up");
+    }
+}

@@ -1,0 +1,90 @@
+namespace Para.Tui.ViewModels;
+
+// The console's own rows: what each tab shows, independent of the services' wire records so the
+// views and view models can be built and tested before (and regardless of) the HTTP contracts.
+
+/// <summary>One account as the Accounts tab shows it; never carries a token.</summary>
+public sealed record AccountRow(
+    string Name,
+    string Mode,
+    int Priority,
+    bool Paused,
+    bool RequiresReauth,
+    DateTimeOffset? AccessTokenExpiresAt,
+    DateTimeOffset? RefreshTokenIssuedAt,
+    long Requests,
+    DateTimeOffset? LastUsed)
+{
+    public DateTimeOffset? LastRefresh { get; init; }
+
+    public string? LastError { get; init; }
+
+    public IReadOnlyList<RequestRecord> History { get; init; } = [];
+}
+
+/// <summary>One entry of an account's bounded request history.</summary>
+public sealed record RequestRecord(DateTimeOffset At, string What, bool Succeeded);
+
+/// <summary>A para image with the credentials baked into it.</summary>
+public sealed record ImageRow(
+    string Name,
+    string? AuthenticatedBy,
+    DateTimeOffset? AuthenticatedAt,
+    DateTimeOffset? CredentialsExpireAt,
+    string Status);
+
+/// <summary>A para container and the state of the credentials inside it.</summary>
+public sealed record ContainerRow(
+    string Name,
+    string Image,
+    string State,
+    string CredentialStatus,
+    DateTimeOffset? CredentialsExpireAt);
+
+/// <summary>Both services' health plus the auth refresh numbers, taken at one moment.</summary>
+public sealed record HealthSnapshot(ServiceHealth Accounts, ServiceHealth ContainerAuth, AuthRefreshNumbers? Authentication);
+
+/// <summary>One service's health document, or why it could not be read.</summary>
+public sealed record ServiceHealth(string Service, bool Reachable, string Status, string? Detail, IReadOnlyList<HealthCheckLine> Checks)
+{
+    public static ServiceHealth Unreachable(string service, string reason) => new(service, false, "down", reason, []);
+}
+
+public sealed record HealthCheckLine(string Name, string Status, string? Description);
+
+/// <summary>The auth refresh manager's numbers (<c>GET /health/auth</c>).</summary>
+public sealed record AuthRefreshNumbers(bool IsAuthenticated, long RefreshCount, int ConsecutiveFailures, DateTimeOffset? LastRefresh);
+
+/// <summary>A long operation of the container-auth service.</summary>
+public sealed record JobRow(
+    string Id,
+    string Kind,
+    string Target,
+    JobState State,
+    double Progress,
+    string? Step,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt);
+
+public enum JobState
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>One event from either service's event stream (account or image events).</summary>
+public sealed record ConsoleEvent(DateTimeOffset At, string Source, string Kind, string Subject, string? Detail = null);
+
+/// <summary>A started OAuth authorization: the URL to open and the state the pasted code must carry.</summary>
+public sealed record OAuthStart(Uri AuthorizeUrl, string State, DateTimeOffset ExpiresAt);
+
+/// <summary>The outcome of a one-shot operation (refresh now, verify), as the service words it.</summary>
+public sealed record OperationResult(bool Success, string Message);
+
+public enum VerifyTarget
+{
+    Image,
+    Container,
+}

@@ -1,0 +1,251 @@
+using Para.Contracts;
+
+namespace Para.Tui.ViewModels;
+
+/// <summary>A piece of background work: calls the services, never throws, and returns what to apply on the UI thread.</summary>
+public delegate Task<Action> ConsoleWork(CancellationToken cancellationToken);
+
+public enum ConsoleTab
+{
+    Accounts,
+    Images,
+    Containers,
+    Health,
+    Jobs,
+}
+
+/// <summary>
+/// The console's state and its refresh logic. Loads and actions are <see cref="ConsoleWork"/>:
+/// they run off the UI thread and hand back the state change, which the window applies on the UI
+/// thread. Nothing here knows Terminal.Gui.
+/// </summary>
+public sealed class ConsoleViewModel
+{
+    public const int LogCapacity = 500;
+
+    private readonly IParaConsoleData _data;
+    private readonly TimeProvider _time;
+    private readonly List<ConsoleEvent> _log = [];
+
+    public ConsoleViewModel(IParaConsoleData data, TimeProvider time, ConsoleOptions options)
+    {
+        _data = data;
+        _time = time;
+        Options = options;
+        Accounts = new("Accounts",
+        [
+            new("Name", (a, _) => a.Name),
+            new("Mode", (a, _) => a.Mode),
+            new("Prio", (a, _) => a.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), (a, _) => a.Priority),
+            new("Status", (a, now) => AccountStatusRules.Describe(AccountStatusRules.Classify(a, now)), (a, now) => AccountStatusRules.Classify(a, now)),
+            new("Expires", (a, now) => ConsoleFormat.Countdown(a.AccessTokenExpiresAt, now), (a, _) => a.AccessTokenExpiresAt),
+            new("RT age", (a, now) => ConsoleFormat.Age(a.RefreshTokenIssuedAt, now), (a, _) => a.RefreshTokenIssuedAt),
+            new("Reqs", (a, _) => a.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture), (a, _) => a.Requests),
+            new("Last used", (a, now) => ConsoleFormat.Ago(a.LastUsed, now), (a, _) => a.LastUsed),
+        ], a => a.Name);
+        Images = new("Images",
+        [
+            new("Image", (i, _) => i.Name),
+            new("Account", (i, _) => i.AuthenticatedBy ?? "-"),
+            new("Authenticated", (i, now) => ConsoleFormat.Ago(i.AuthenticatedAt, now), (i, _) => i.AuthenticatedAt),
+            new("Expires", (i, now) => ConsoleFormat.Countdown(i.CredentialsExpireAt, now), (i, _) => i.CredentialsExpireAt),
+            new("Status", (i, _) => i.Status),
+        ], i => i.Name);
+        Containers = new("Containers",
+        [
+            new("Container", (c, _) => c.Name),
+            new("Image", (c, _) => c.Image),
+            new("State", (c, _) => c.State),
+            new("Credentials", (c, _) => c.CredentialStatus),
+            new("Expires", (c, now) => ConsoleFormat.Countdown(c.CredentialsExpireAt, now), (c, _) => c.CredentialsExpireAt),
+        ], c => c.Name);
+        Jobs = new("Jobs",
+        [
+            new("Job", (j, _) => j.Kind),
+            new("Target", (j, _) => j.Target),
+            new("State", (j, _) => j.State.ToString().ToLowerInvariant()),
+            new("Progress", (j, _) => ConsoleFormat.Bar(j.Progress), (j, _) => j.Progress),
+            new("Step", (j, _) => j.Step ?? ""),
+        ], j => j.Id);
+    }
+
+    public ConsoleOptions Options { get; }
+
+    public TableState<AccountRow> Accounts { get; }
+
+    public TableState<ImageRow> Images { get; }
+
+    public TableState<ContainerRow> Containers { get; }
+
+    public TableState<JobRow> Jobs { get; }
+
+    public HealthSnapshot? Health { get; private set; }
+
+    public HealthHistory History { get; } = new();
+
+    /// <summary>The newest events last; at most <see cref="LogCapacity"/>.</summary>
+    public IReadOnlyList<ConsoleEvent> Log => _log;
+
+    /// <summary>How many events arrived since start, including those trimmed from <see cref="Log"/>.</summary>
+    public long EventsSeen { get; private set; }
+
+    /// <summary>Null until the first health answer; then whether each service answered.</summary>
+    public bool? AccountsUp => Health?.Accounts.Reachable;
+
+    public bool? ContainerAuthUp => Health?.ContainerAuth.Reachable;
+
+    /// <summary>The last result or error, one sentence.</summary>
+    public string StatusLine { get; private set; } = "";
+
+    public bool StatusIsError { get; private set; }
+
+    public string EventStreamState { get; private set; } = "events: connecting";
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public TimeProvider Time => _time;
+
+    public IParaConsoleData Data => _data;
+
+    public ConsoleTab Tab { get; set; } = ConsoleTab.Accounts;
+
+    /// <summary>The header line: each service up or down, and whether events are live.</summary>
+    public string Header =>
+        $"para │ {ServiceText(ServiceNames.Accounts, AccountsUp)} │ {ServiceText(ServiceNames.ContainerAuth, ContainerAuthUp)} │ {EventStreamState}";
+
+    private static string ServiceText(string name, bool? up) => up switch
+    {
+        true => $"{name} ● up",
+        false => $"{name} ○ down",
+        null => $"{name} … ",
+    };
+
+    public void Report(string message, bool isError = false)
+    {
+        StatusLine = message;
+        StatusIsError = isError;
+    }
+
+    /// <summary>Every read the console polls, one piece of work per section so a slow service delays only its tabs.</summary>
+    public IReadOnlyList<(string Section, ConsoleWork Work)> Loads() =>
+    [
+        ("health", LoadHealthAsync),
+        ("accounts", Load(_data.GetAccountsAsync, Accounts)),
+        ("images", Load(_data.GetImagesAsync, Images)),
+        ("containers", Load(_data.GetContainersAsync, Containers)),
+        ("jobs", Load(_data.GetJobsAsync, Jobs)),
+    ];
+
+    private static ConsoleWork Load<T>(Func<CancellationToken, Task<IReadOnlyList<T>>> read, TableState<T> table) => async cancellationToken =>
+    {
+        try
+        {
+            var rows = await read(cancellationToken).ConfigureAwait(false);
+            return () => table.Replace(rows);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var sentence = ErrorSentence.Describe(exception);
+            return () => table.Fail(sentence);
+        }
+    };
+
+    private async Task<Action> LoadHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var health = await _data.GetHealthAsync(cancellationToken).ConfigureAwait(false);
+            return () => ApplyHealth(health);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var sentence = ErrorSentence.Describe(exception);
+            return () => ApplyHealth(new HealthSnapshot(
+                ServiceHealth.Unreachable(ServiceNames.Accounts, sentence),
+                ServiceHealth.Unreachable(ServiceNames.ContainerAuth, sentence),
+                null));
+        }
+    }
+
+    public void ApplyHealth(HealthSnapshot health)
+    {
+        Health = health;
+        if (health.Authentication is { } numbers)
+        {
+            History.Add(numbers);
+        }
+    }
+
+    /// <summary>An event from a stream: logged, and the caller reloads the tabs it touches.</summary>
+    public void ApplyEvent(ConsoleEvent consoleEvent)
+    {
+        EventsSeen++;
+        _log.Add(consoleEvent);
+        if (_log.Count > LogCapacity)
+        {
+            _log.RemoveRange(0, _log.Count - LogCapacity);
+        }
+    }
+
+    /// <summary>Why the event stream is not live (the Health tab shows it), or null.</summary>
+    public string? EventStreamError { get; private set; }
+
+    public void EventStream(bool live, string? reason = null)
+    {
+        EventStreamState = live ? "events: live" : "events: polling";
+        EventStreamError = live ? null : reason;
+    }
+
+    // Actions. Each returns the work; the work reports its result in the status line.
+
+    public ConsoleWork Refresh(AccountRow account) => Act(async ct =>
+    {
+        var result = await _data.RefreshAsync(account.Name, ct).ConfigureAwait(false);
+        return (result.Message, !result.Success);
+    });
+
+    public ConsoleWork TogglePause(AccountRow account) => Act(async ct =>
+    {
+        await _data.SetPausedAsync(account.Name, !account.Paused, ct).ConfigureAwait(false);
+        return ($"{account.Name} {(account.Paused ? "resumed" : "paused")}.", false);
+    });
+
+    public ConsoleWork ChangePriority(AccountRow account, int delta) => Act(async ct =>
+    {
+        var priority = Math.Max(0, account.Priority + delta);
+        await _data.SetPriorityAsync(account.Name, priority, ct).ConfigureAwait(false);
+        return ($"{account.Name} now has priority {priority}.", false);
+    });
+
+    public ConsoleWork Delete(AccountRow account) => Act(async ct =>
+    {
+        await _data.DeleteAsync(account.Name, ct).ConfigureAwait(false);
+        return ($"{account.Name} deleted.", false);
+    });
+
+    public ConsoleWork ReauthAll(bool includeContainers) => Act(async ct =>
+    {
+        var job = await _data.ReauthAllAsync(includeContainers, ct).ConfigureAwait(false);
+        return ($"Reauth-all started (job {job.Id}); progress is on the Jobs tab.", false);
+    });
+
+    public ConsoleWork Verify(VerifyTarget target, string name) => Act(async ct =>
+    {
+        var result = await _data.VerifyAsync(target, name, ct).ConfigureAwait(false);
+        return ($"{name}: {result.Message}", !result.Success);
+    });
+
+    private ConsoleWork Act(Func<CancellationToken, Task<(string Message, bool IsError)>> action) => async cancellationToken =>
+    {
+        try
+        {
+            var (message, isError) = await action(cancellationToken).ConfigureAwait(false);
+            return () => Report(message, isError);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var sentence = ErrorSentence.Describe(exception);
+            return () => Report(sentence, isError: true);
+        }
+    };
+}

@@ -1,0 +1,107 @@
+namespace Para.Tui.ViewModels;
+
+/// <summary>A column of a console table: its header, its text at a moment, and what it sorts by.</summary>
+public sealed record TableColumn<T>(string Header, Func<T, DateTimeOffset, string> Text, Func<T, DateTimeOffset, IComparable?>? SortKey = null)
+{
+    public IComparable? KeyOf(T row, DateTimeOffset now) => SortKey is null ? Text(row, now) : SortKey(row, now);
+}
+
+/// <summary>
+/// One tab's rows with the user's filter and sort. Owned by the UI thread; the rows arrive from a
+/// background load through <see cref="Replace"/>, and a failed load keeps the last rows it had.
+/// </summary>
+public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> columns, Func<T, string> key)
+{
+    private IReadOnlyList<T> _rows = [];
+
+    public string Title { get; } = title;
+
+    public IReadOnlyList<TableColumn<T>> Columns { get; } = columns;
+
+    public IReadOnlyList<T> All => _rows;
+
+    /// <summary>Case-insensitive text every shown row contains in some column; empty shows all.</summary>
+    public string Filter { get; set; } = "";
+
+    /// <summary>The column rows are sorted by, or null for the services' order.</summary>
+    public int? SortColumn { get; private set; }
+
+    /// <summary>Why the last load failed (one sentence), or null when it succeeded.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>False until the first load answered, so an empty table can say "loading".</summary>
+    public bool Loaded { get; private set; }
+
+    public string KeyOf(T row) => key(row);
+
+    public void Replace(IReadOnlyList<T> rows)
+    {
+        _rows = rows;
+        Error = null;
+        Loaded = true;
+    }
+
+    public void Fail(string error) => Error = error;
+
+    /// <summary>Next column; after the last one, back to the services' order.</summary>
+    public void CycleSort() => SortColumn = SortColumn is { } column && column + 1 < Columns.Count ? column + 1 : SortColumn is null ? 0 : null;
+
+    public string HeaderOf(int column) => SortColumn == column ? $"{Columns[column].Header}▲" : Columns[column].Header;
+
+    public IReadOnlyList<T> Visible(DateTimeOffset now)
+    {
+        IEnumerable<T> rows = _rows;
+        if (!string.IsNullOrWhiteSpace(Filter))
+        {
+            var filter = Filter.Trim();
+            rows = rows.Where(row => Columns.Any(column => column.Text(row, now).Contains(filter, StringComparison.OrdinalIgnoreCase)));
+        }
+
+        if (SortColumn is { } sort)
+        {
+            rows = rows.OrderBy(row => Columns[sort].KeyOf(row, now), NullsLast.Instance);
+        }
+
+        return rows.ToList();
+    }
+
+    /// <summary>The line under a table: why it is empty, or what filter hides rows.</summary>
+    public string Footer(DateTimeOffset now)
+    {
+        var shown = Visible(now).Count;
+        var parts = new List<string>();
+        if (Error is not null)
+        {
+            parts.Add(Error);
+        }
+        else if (!Loaded)
+        {
+            parts.Add("loading…");
+        }
+        else if (_rows.Count == 0)
+        {
+            parts.Add($"no {Title.ToLowerInvariant()} yet");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Filter))
+        {
+            parts.Add($"filter \"{Filter.Trim()}\": {shown} of {_rows.Count}");
+        }
+
+        return string.Join(" · ", parts);
+    }
+
+    private sealed class NullsLast : IComparer<IComparable?>
+    {
+        public static readonly NullsLast Instance = new();
+
+        public int Compare(IComparable? x, IComparable? y) => (x, y) switch
+        {
+            (null, null) => 0,
+            (null, _) => 1,
+            (_, null) => -1,
+            _ when x.GetType() == y.GetType() => x.CompareTo(y),
+            _ => string.Compare(x.ToString(), y.ToString(), StringComparison.OrdinalIgnoreCase),
+        };
+    }
+}

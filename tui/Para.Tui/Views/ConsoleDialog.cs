@@ -1,0 +1,68 @@
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Para.Tui.Views;
+
+/// <summary>
+/// A dialog shown without a nested run loop (<see cref="IApplication.Begin"/> … <see cref="IApplication.End"/>),
+/// so the main loop keeps polling, counting down and applying background results underneath it,
+/// and tests drive it with injected keys. Esc closes it.
+/// </summary>
+internal abstract class ConsoleDialog : Dialog
+{
+    private SessionToken? _session;
+
+    protected ConsoleDialog(string title, int width, int height)
+    {
+        Title = title;
+        Width = Dim.Func(_ => Math.Min(width, Math.Max(20, (App?.Screen.Width ?? width) - 2)));
+        Height = Dim.Func(_ => Math.Min(height, Math.Max(6, (App?.Screen.Height ?? height) - 2)));
+    }
+
+    public event EventHandler? Closed;
+
+    public bool IsOpen => _session is not null;
+
+    public void Show(IApplication app)
+    {
+        _session = app.Begin(this);
+    }
+
+    public void Close()
+    {
+        if (_session is not { } session || App is not { } app)
+        {
+            return;
+        }
+
+        _session = null;
+        app.End(session);
+        Closed?.Invoke(this, EventArgs.Empty);
+    }
+
+    /// <summary>The console routes keys here while this dialog is on top; true when handled.</summary>
+    public virtual bool HandleKey(Key key)
+    {
+        if (key == Key.Esc)
+        {
+            Close();
+            return true;
+        }
+
+        return false;
+    }
+
+    protected Button AddDialogButton(string text, Action onAccept, bool isDefault = false)
+    {
+        var button = new Button { Text = text, IsDefault = isDefault };
+        button.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            onAccept();
+        };
+        AddButton(button);
+        return button;
+    }
+}

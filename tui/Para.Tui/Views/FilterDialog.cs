@@ -1,0 +1,33 @@
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Para.Tui.Views;
+
+/// <summary><c>/</c>: the text the current table's rows must contain; empty shows every row.</summary>
+internal sealed class FilterDialog : ConsoleDialog
+{
+    private readonly TextField _text;
+    private readonly Action<string> _apply;
+
+    public FilterDialog(string table, string current, Action<string> apply)
+        : base($"Filter {table}", 50, 7)
+    {
+        _apply = apply;
+        Add(new DataLabel { X = 1, Y = 0, Text = "Rows containing (Enter applies, empty clears):" });
+        _text = new TextField { X = 1, Y = 1, Width = Dim.Fill(1), Text = current };
+        Add(_text);
+    }
+
+    public override bool HandleKey(Key key)
+    {
+        if (key == Key.Enter)
+        {
+            Close();
+            _apply(_text.Text ?? "");
+            return true;
+        }
+
+        return base.HandleKey(key);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Para.Tui.ViewModels;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Para.Tui.Views;
+
+/// <summary>Tab 4: both services' health, the auth refresh numbers, and their recent history as sparklines.</summary>
+internal sealed class HealthTab : View
+{
+    private readonly ConsoleViewModel _model;
+    private readonly DataLabel _accounts;
+    private readonly DataLabel _containerAuth;
+    private readonly DataLabel _body;
+
+    public HealthTab(ConsoleViewModel model, ConsolePalette palette)
+    {
+        _model = model;
+        Palette = palette;
+        Title = "4 Health";
+        CanFocus = true;
+        Width = Dim.Fill();
+        Height = Dim.Fill();
+        _accounts = new DataLabel { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Auto() };
+        _containerAuth = new DataLabel { X = 0, Y = Pos.Bottom(_accounts), Width = Dim.Fill(), Height = Dim.Auto() };
+        _body = new DataLabel { X = 0, Y = Pos.Bottom(_containerAuth) + 1, Width = Dim.Fill(), Height = Dim.Fill() };
+        Add(_accounts, _containerAuth, _body);
+    }
+
+    private ConsolePalette Palette { get; }
+
+    public void Render()
+    {
+        var now = _model.Now;
+        Show(_accounts, _model.Health?.Accounts);
+        Show(_containerAuth, _model.Health?.ContainerAuth);
+
+        var text = new StringBuilder();
+        if (_model.Health?.Authentication is { } auth)
+        {
+            text.AppendLine($"Auth refresh   authenticated {(auth.IsAuthenticated ? "yes" : "NO")}   refreshes {auth.RefreshCount}   consecutive failures {auth.ConsecutiveFailures}");
+            text.AppendLine($"               last refresh {ConsoleFormat.Ago(auth.LastRefresh, now)}");
+        }
+        else
+        {
+            text.AppendLine("Auth refresh   no numbers yet (the account API reports them in /health)");
+        }
+
+        text.AppendLine();
+        var seconds = (int)_model.Options.PollInterval.TotalSeconds;
+        text.AppendLine($"refreshes  │{ConsoleFormat.Sparkline(_model.History.Refreshes)}");
+        text.AppendLine($"failures   │{ConsoleFormat.Sparkline(_model.History.Failures)}");
+        text.AppendLine($"             one sample per poll ({(seconds >= 1 ? $"{seconds}s" : $"{_model.Options.PollInterval.TotalMilliseconds}ms")}), newest on the right");
+        text.AppendLine();
+        text.Append(_model.EventStreamState);
+        if (_model.EventStreamError is { } error)
+        {
+            text.Append(": ").Append(error);
+        }
+
+        _body.Text = text.ToString();
+    }
+
+    private void Show(Label label, ServiceHealth? health)
+    {
+        if (health is null)
+        {
+            label.Text = "checking…";
+            return;
+        }
+
+        var text = new StringBuilder();
+        text.Append($"{health.Service,-15}{(health.Reachable ? "●" : "○")} {health.Status}");
+        if (health.Detail is { } detail)
+        {
+            text.Append("  ").Append(detail);
+        }
+
+        foreach (var check in health.Checks)
+        {
+            text.AppendLine().Append($"{"",17}{check.Name}: {check.Status}{(check.Description is null ? "" : $" — {check.Description}")}");
+        }
+
+        label.Text = text.ToString();
+        if (Palette.ForWord(health.Reachable ? health.Status : "down") is { } scheme)
+        {
+            label.SetScheme(scheme);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Para.Tui.ViewModels;
+using Terminal.Gui.Drawing;
+
+namespace Para.Tui.Views;
+
+/// <summary>Tab 2: para images, who authenticated them and when their credentials expire.</summary>
+internal sealed class ImagesTab(TableState<ImageRow> state, Func<DateTimeOffset> now, ConsolePalette palette)
+    : TableTab<ImageRow>("2 Images", state, now, palette)
+{
+    private const int StatusColumn = 4;
+
+    protected override bool HasColouredColumn(int column) => column == StatusColumn;
+
+    protected override Scheme? CellScheme(int column, ImageRow row) => Palette.ForWord(row.Status);
+}

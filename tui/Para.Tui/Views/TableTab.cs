@@ -1,0 +1,114 @@
+using Para.Tui.ViewModels;
+using Terminal.Gui.Drawing;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Para.Tui.Views;
+
+/// <summary>
+/// A tab holding one live table and a footer line. The table's source is rebuilt when rows,
+/// filter or sort change (keeping the selected row and scroll position); cells are computed when
+/// drawn, so countdowns move on a redraw without a rebuild.
+/// </summary>
+internal class TableTab<T> : View
+    where T : class
+{
+    private IReadOnlyList<T> _visible = [];
+
+    public TableTab(string title, TableState<T> state, Func<DateTimeOffset> now, ConsolePalette palette, Dim? tableHeight = null)
+    {
+        Title = title;
+        State = state;
+        Now = now;
+        Palette = palette;
+        CanFocus = true;
+        Width = Dim.Fill();
+        Height = Dim.Fill();
+        Table = new TableView
+        {
+            Width = Dim.Fill(),
+            Height = tableHeight ?? Dim.Fill(1),
+            FullRowSelect = true,
+        };
+        Table.Style.AlwaysShowHeaders = true;
+        Table.Style.ExpandLastColumn = true;
+        Table.Style.ShowHorizontalBottomLine = false;
+        Footer = new DataLabel { X = 0, Y = Pos.Bottom(Table), Width = Dim.Fill(), Height = 1, Text = "" };
+        Add(Table, Footer);
+    }
+
+    public TableState<T> State { get; }
+
+    public TableView Table { get; }
+
+    public DataLabel Footer { get; }
+
+    protected Func<DateTimeOffset> Now { get; }
+
+    protected ConsolePalette Palette { get; }
+
+    public IReadOnlyList<T> VisibleRows => _visible;
+
+    /// <summary>The row under the cursor, or null when the table is empty.</summary>
+    public T? Selected => Table.Value?.SelectedCell.Y is { } row && row >= 0 && row < _visible.Count ? _visible[row] : null;
+
+    public void Rebuild()
+    {
+        var selectedKey = Selected is { } selected ? State.KeyOf(selected) : null;
+        var rowOffset = Table.RowOffset;
+        _visible = State.Visible(Now());
+
+        var columns = new Dictionary<string, Func<T, object>>(StringComparer.Ordinal);
+        for (var i = 0; i < State.Columns.Count; i++)
+        {
+            var column = State.Columns[i];
+            columns[State.HeaderOf(i)] = row => column.Text(row, Now());
+        }
+
+        Table.Table = new EnumerableTableSource<T>(_visible, columns);
+        for (var i = 0; i < State.Columns.Count; i++)
+        {
+            var index = i;
+            if (Palette.UseColor && HasColouredColumn(index))
+            {
+                Table.Style.GetOrCreateColumnStyle(index).ColorGetter = args =>
+                    args.RowIndex >= 0 && args.RowIndex < _visible.Count ? CellScheme(index, _visible[args.RowIndex]) : null;
+            }
+        }
+
+        var restored = selectedKey is null ? 0 : FindRow(selectedKey);
+        Table.RowOffset = Math.Min(rowOffset, Math.Max(0, _visible.Count - 1));
+        if (_visible.Count > 0)
+        {
+            Table.SetSelection(0, Math.Max(0, restored), false);
+        }
+
+        Footer.Text = State.Footer(Now());
+        SetNeedsDraw();
+    }
+
+    /// <summary>The clock moved: redraw the cells that count down, not the source.</summary>
+    public void Tick()
+    {
+        Footer.Text = State.Footer(Now());
+        Table.SetNeedsDraw();
+    }
+
+    /// <summary>Which columns a subclass colours (its <see cref="CellScheme"/> answers for them).</summary>
+    protected virtual bool HasColouredColumn(int column) => false;
+
+    protected virtual Scheme? CellScheme(int column, T row) => null;
+
+    private int FindRow(string key)
+    {
+        for (var i = 0; i < _visible.Count; i++)
+        {
+            if (string.Equals(State.KeyOf(_visible[i]), key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+}
