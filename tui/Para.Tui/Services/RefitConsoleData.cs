@@ -22,9 +22,38 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     {
         var accountsHealth = ReadAsync(ServiceNames.Accounts, () => accounts.GetHealthAsync(cancellationToken));
         var containerAuthHealth = ReadAsync(ServiceNames.ContainerAuth, () => containerAuth.GetHealthAsync(cancellationToken));
+        var authHealth = ReadAuthNumbersAsync(cancellationToken);
         var (accountsResult, numbers) = await accountsHealth.ConfigureAwait(false);
         var (containerAuthResult, _) = await containerAuthHealth.ConfigureAwait(false);
-        return new HealthSnapshot(accountsResult, containerAuthResult, numbers);
+        return new HealthSnapshot(accountsResult, containerAuthResult, await authHealth.ConfigureAwait(false) ?? numbers);
+    }
+
+    /// <summary>
+    /// <c>GET /health/auth</c>: the refresh manager's numbers. /health carries them as a top-level
+    /// section the shared health contract does not read, so they come from here; a service that is
+    /// down already shows in its health line, so a failure here just leaves the numbers out.
+    /// </summary>
+    private async Task<AuthRefreshNumbers?> ReadAuthNumbersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await AccountsHttpClient().GetAsync(new Uri("/health/auth", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var json = TryParse(body);
+            return json?.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("authentication", out var authentication)
+                && authentication.ValueKind == JsonValueKind.Object
+                ? Numbers(authentication.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.OrdinalIgnoreCase))
+                : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static async Task<(ServiceHealth Health, AuthRefreshNumbers? Numbers)> ReadAsync(string service, Func<Task<IApiResponse<HealthDocument>>> call)
@@ -67,6 +96,11 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
             return null;
         }
 
+        return Numbers(data);
+    }
+
+    private static AuthRefreshNumbers? Numbers(IReadOnlyDictionary<string, JsonElement> data)
+    {
         bool? Bool(string name) => data.TryGetValue(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
         long? Number(string name) => data.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
         DateTimeOffset? Time(string name) => data.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
