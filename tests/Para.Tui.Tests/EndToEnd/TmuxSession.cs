@@ -25,7 +25,8 @@ internal sealed class TmuxSession : IDisposable
         var program = string.Join(' ', new[] { "dotnet", Quote(ParaDll) }.Concat(arguments.Select(Quote)));
         // env -i: only what the test gives (plus what a terminal needs), so the developer's own
         // PARA_* or NO_COLOR settings cannot change the outcome.
-        var command = $"env -i PATH={Quote(Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")} HOME={Quote(Path.GetTempPath())} " +
+        var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root ? $"DOTNET_ROOT={Quote(root)} " : "";
+        var command = $"env -i PATH={Quote(Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")} HOME={Quote(Path.GetTempPath())} {dotnetRoot}" +
             $"TERM=xterm-256color DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 {string.Join(' ', assignments)} {program}; " +
             $"echo; echo \"{ExitMarker}$?\"; exec sleep 600";
         Tmux("new-session", "-d", "-s", session.Name, "-x", $"{width}", "-y", $"{height}", "sh", "-c", command);

@@ -1,15 +1,161 @@
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Para.Client;
 using Para.Contracts;
 using Para.Tui.Services;
 using Para.Tui.Tests.Infrastructure;
 using Para.Tui.ViewModels;
+using Refit;
 
 namespace Para.Tui.Tests.Services;
 
+/// <summary>The adapter's mapping against canned HTTP answers: quick, and no service needed.</summary>
+public sealed class RefitConsoleDataTests
+{
+    private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    private static T Client<T>(Func<HttpRequestMessage, HttpResponseMessage> answer) =>
+        RestService.For<T>(new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://127.0.0.1:1") }, Settings);
+
+    [Fact]
+    public async Task Health_reads_both_documents_and_the_auth_refresh_numbers()
+    {
+        const string accounts = """
+            {"status":"Healthy","timestamp":"2026-11-23T12:00:00Z","checks":{
+              "self":{"status":"Healthy","description":null,"data":null},
+              "authentication":{"status":"Healthy","description":"all accounts fresh","data":
+                {"isAuthenticated":true,"refreshCount":7,"consecutiveFailures":1,"lastRefresh":"2026-11-23T11:58:00Z"}}}}
+            """;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(_ => Json(HttpStatusCode.OK, accounts)),
+            Client<IContainerAuthApi>(_ => throw new HttpRequestException("Connection refused (127.0.0.1:1)")));
+
+        var health = await data.GetHealthAsync(CancellationToken.None);
+
+        Assert.True(health.Accounts.Reachable);
+        Assert.Equal("healthy", health.Accounts.Status);
+        Assert.Contains(health.Accounts.Checks, check => check is { Name: "authentication", Description: "all accounts fresh" });
+        Assert.Equal(new Para.Tui.ViewModels.AuthRefreshNumbers(true, 7, 1, new DateTimeOffset(2026, 11, 23, 11, 58, 0, TimeSpan.Zero)), health.Authentication);
+        Assert.False(health.ContainerAuth.Reachable);
+        Assert.Equal("cannot reach the service: Connection refused (127.0.0.1:1)", health.ContainerAuth.Detail);
+    }
+
+    [Fact]
+    public async Task An_unhealthy_service_that_answers_is_up_but_not_healthy()
+    {
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(_ => Json(HttpStatusCode.ServiceUnavailable, """{"status":"Unhealthy","timestamp":"2026-11-23T12:00:00Z","checks":{}}""")),
+            Client<IContainerAuthApi>(_ => Json(HttpStatusCode.OK, """{"status":"Degraded","timestamp":"2026-11-23T12:00:00Z","checks":{}}""")));
+
+        var health = await data.GetHealthAsync(CancellationToken.None);
+
+        Assert.True(health.Accounts.Reachable, health.Accounts.ToString());
+        Assert.StartsWith("503", health.Accounts.Status, StringComparison.Ordinal);
+        Assert.Equal("degraded", health.ContainerAuth.Status);
+        Assert.Null(health.Authentication);
+    }
+
+    [Fact]
+    public async Task The_account_event_stream_becomes_log_entries_from_the_connected_event_on()
+    {
+        const string stream = """
+            event: connected
+            data: {"type":"connected","accountId":"","accountName":"","timestamp":"2026-11-23T12:00:00Z"}
+
+            event: refreshed
+            data: {"type":"refreshed","accountId":"a1","accountName":"work","timestamp":"2026-11-23T12:00:05Z"}
+
+
+            """;
+        string? asked = null;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request =>
+            {
+                asked = $"{request.Method} {request.RequestUri?.PathAndQuery} {request.Headers.Accept}";
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(stream, Encoding.UTF8, "text/event-stream") };
+            }),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var events = new List<ConsoleEvent>();
+        await foreach (var consoleEvent in data.WatchEventsAsync(CancellationToken.None))
+        {
+            events.Add(consoleEvent);
+        }
+
+        Assert.Equal("GET /api/events text/event-stream", asked);
+        Assert.Equal(
+            [("accounts", "connected", "event stream"), ("accounts", "refreshed", "work")],
+            events.Select(e => (e.Source, e.Kind, e.Subject)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 12, 0, 5, TimeSpan.Zero), events[1].At);
+    }
+
+    [Fact]
+    public async Task A_refresh_refused_during_the_cooldown_is_a_failed_result_in_the_service_words()
+    {
+        string? asked = null;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request =>
+            {
+                asked = $"{request.Method} {request.RequestUri?.PathAndQuery}";
+                return Json(HttpStatusCode.TooManyRequests, """{"title":"Refresh cooling down","detail":"A refresh ran moments ago; try again in 20 s.","status":429}""");
+            }),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var result = await data.RefreshAsync("work account", CancellationToken.None);
+
+        Assert.Equal("POST /health/auth/refresh?account=work%20account", asked);
+        Assert.Equal(new OperationResult(false, "A refresh ran moments ago; try again in 20 s."), result);
+    }
+
+    [Fact]
+    public async Task Accounts_join_the_token_health_report_for_last_refresh_error_and_requires_reauth()
+    {
+        const string list = """
+            [{"id":"a1","name":"work","provider":"anthropic","mode":"max","priority":2,"paused":false,"customEndpoint":null,"autoRefresh":true,
+              "requiresReauth":false,"createdAt":"2026-11-01T00:00:00Z",
+              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-20T00:00:00Z"},
+              "apiKeyFingerprint":null,"usage":{"requestCount":3,"totalRequests":42,"lastUsed":"2026-11-23T11:00:00Z"},"requestHistoryCount":3}]
+            """;
+        const string health = """
+            {"timestamp":"2026-11-23T12:00:00Z","accounts":[{"accountId":"a1","name":"work","status":"requires-reauth","expiresAt":"2026-11-23T20:00:00Z",
+              "refreshTokenIssuedAt":"2026-11-20T00:00:00Z","refreshTokenAgeDays":3.5,"lastRefresh":"2026-11-23T11:30:00Z","autoRefresh":true,
+              "lastError":"invalid_grant","warning":null}]}
+            """;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request => Json(HttpStatusCode.OK, request.RequestUri!.AbsolutePath == "/api/token-health" ? health : list)),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var row = Assert.Single(await data.GetAccountsAsync(CancellationToken.None));
+
+        Assert.Equal(("work", "max", 2, false, true, 42L), (row.Name, row.Mode, row.Priority, row.Paused, row.RequiresReauth, row.Requests));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero), row.AccessTokenExpiresAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), row.RefreshTokenIssuedAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 11, 30, 0, TimeSpan.Zero), row.LastRefresh);
+        Assert.Equal("invalid_grant", row.LastError);
+        Assert.Equal(AccountStatus.RequiresReauth, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
+        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    private sealed class Answering(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = answer(request);
+            response.RequestMessage = request;
+            return Task.FromResult(response);
+        }
+    }
+}
+
+
 /// <summary>The console's data seam over the real Refit clients, against both real services.</summary>
 [Collection(ParaServicesCollection.Name)]
-public sealed class RefitConsoleDataTests(ParaServicesFixture services) : IDisposable
+public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture services) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

@@ -70,4 +70,19 @@ public sealed class TableStateTests
         model.Images.Replace([]);
         Assert.Equal("no images yet", model.Images.Footer(Fixtures.Now));
     }
+
+    [Fact]
+    public void A_reload_with_the_same_rows_changes_nothing_so_nothing_redraws()
+    {
+        var table = Accounts();
+        var version = table.Version;
+
+        table.Replace([.. Fixtures.Accounts]);
+        table.Fail("cannot reach the service");
+        table.Fail("cannot reach the service");
+        Assert.Equal(version + 1, table.Version);
+
+        table.Replace([.. Fixtures.Accounts.Skip(1)]);
+        Assert.Equal(version + 2, table.Version);
+    }
 }

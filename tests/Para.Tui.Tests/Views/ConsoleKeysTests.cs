@@ -148,13 +148,17 @@ public sealed class ConsoleKeysTests
     }
 
     [Fact]
-    public void Q_quits()
+    public void Q_and_ctrl_q_quit()
     {
-        using var screen = ConsoleScreen.Start(Fixtures.World());
+        using (var screen = ConsoleScreen.Start(Fixtures.World()))
+        {
+            screen.Press(new Key('q'));
+            Assert.True(screen.Window.QuitRequested);
+        }
 
-        screen.Press(new Key('q'));
-
-        Assert.True(screen.Window.QuitRequested);
+        using var other = ConsoleScreen.Start(Fixtures.World());
+        other.Press(Key.Q.WithCtrl);
+        Assert.True(other.Window.QuitRequested);
     }
 
     [Fact]

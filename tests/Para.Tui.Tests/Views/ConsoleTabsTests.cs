@@ -148,4 +148,21 @@ public sealed class ConsoleTabsTests
 
         Assert.Equal(before + 2, data.CallsTo("GetAccounts"));
     }
+
+    [Fact]
+    public void A_broken_event_stream_falls_back_to_polling_and_says_why_on_the_health_tab()
+    {
+        var data = Fixtures.World();
+        data.Failures["WatchEvents"] = new HttpRequestException("Connection refused (127.0.0.1:5000)");
+        using var screen = ConsoleScreen.Start(data);
+        screen.SettleUntil(() => screen.Model.EventStreamError is not null);
+
+        screen.Press(new Key('4'));
+
+        Assert.Contains("events: polling", screen.Lines[0], StringComparison.Ordinal);
+        ScreenAssert.Shows(screen, "events: polling: cannot reach the service: Connection refused");
+        var before = data.CallsTo("GetAccounts");
+        screen.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(before + 1, data.CallsTo("GetAccounts"));
+    }
 }

@@ -33,6 +33,12 @@ internal static class HealthCommand
         try
         {
             using var response = await call();
+            if (!response.IsReceived)
+            {
+                // Refit reports a refused connection as an unreceived response, not an exception.
+                return ($"{name,-15} unreachable: {response.Error?.InnerException?.Message ?? response.Error?.Message}", false);
+            }
+
             if (response.IsSuccessful && response.Content is { } document)
             {
                 return ($"{name,-15} {document.Status}", document.IsHealthy);

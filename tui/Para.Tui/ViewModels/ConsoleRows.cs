@@ -20,6 +20,15 @@ public sealed record AccountRow(
     public string? LastError { get; init; }
 
     public IReadOnlyList<RequestRecord> History { get; init; } = [];
+
+    // Value equality including the history, so an unchanged reload does not redraw the table.
+    public bool Equals(AccountRow? other) =>
+        other is not null &&
+        (Name, Mode, Priority, Paused, RequiresReauth, AccessTokenExpiresAt, RefreshTokenIssuedAt, Requests, LastUsed, LastRefresh, LastError) ==
+        (other.Name, other.Mode, other.Priority, other.Paused, other.RequiresReauth, other.AccessTokenExpiresAt, other.RefreshTokenIssuedAt, other.Requests, other.LastUsed, other.LastRefresh, other.LastError) &&
+        History.SequenceEqual(other.History);
+
+    public override int GetHashCode() => HashCode.Combine(Name, AccessTokenExpiresAt, Requests, History.Count);
 }
 
 /// <summary>One entry of an account's bounded request history.</summary>

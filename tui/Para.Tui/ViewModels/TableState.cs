@@ -21,7 +21,18 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
     public IReadOnlyList<T> All => _rows;
 
     /// <summary>Case-insensitive text every shown row contains in some column; empty shows all.</summary>
-    public string Filter { get; set; } = "";
+    public string Filter
+    {
+        get;
+        set
+        {
+            if (!string.Equals(field, value, StringComparison.Ordinal))
+            {
+                field = value;
+                Version++;
+            }
+        }
+    } = "";
 
     /// <summary>The column rows are sorted by, or null for the services' order.</summary>
     public int? SortColumn { get; private set; }
@@ -34,17 +45,39 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
 
     public string KeyOf(T row) => key(row);
 
+    /// <summary>Grows whenever what the table shows changes; a reload with the same rows leaves it, so nothing redraws.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Takes the rows of a successful load.</summary>
     public void Replace(IReadOnlyList<T> rows)
     {
+        if (!Loaded || Error is not null || !rows.SequenceEqual(_rows))
+        {
+            Version++;
+        }
+
         _rows = rows;
         Error = null;
         Loaded = true;
     }
 
-    public void Fail(string error) => Error = error;
+    /// <summary>Keeps the rows and records why the load failed.</summary>
+    public void Fail(string error)
+    {
+        if (!string.Equals(error, Error, StringComparison.Ordinal))
+        {
+            Version++;
+        }
+
+        Error = error;
+    }
 
     /// <summary>Next column; after the last one, back to the services' order.</summary>
-    public void CycleSort() => SortColumn = SortColumn is { } column && column + 1 < Columns.Count ? column + 1 : SortColumn is null ? 0 : null;
+    public void CycleSort()
+    {
+        SortColumn = SortColumn is { } column && column + 1 < Columns.Count ? column + 1 : SortColumn is null ? 0 : null;
+        Version++;
+    }
 
     public string HeaderOf(int column) => SortColumn == column ? $"{Columns[column].Header}▲" : Columns[column].Header;
 

@@ -124,7 +124,7 @@ internal sealed class ConsoleWindow : Window
 
     private void Tick()
     {
-        _header.Text = _model.Header;
+        RenderHeader();
         switch (_model.Tab)
         {
             case ConsoleTab.Accounts: Accounts.Tick(); break;
@@ -484,10 +484,10 @@ internal sealed class ConsoleWindow : Window
         switch (section)
         {
             case "health": RenderHeader(); Health.Render(); break;
-            case "accounts": Accounts.Rebuild(); break;
-            case "images": Images.Rebuild(); break;
-            case "containers": Containers.Rebuild(); break;
-            case "jobs": Jobs.Rebuild(); break;
+            case "accounts": Accounts.Refresh(); break;
+            case "images": Images.Refresh(); break;
+            case "containers": Containers.Refresh(); break;
+            case "jobs": Jobs.Refresh(); break;
         }
     }
 
@@ -508,11 +508,20 @@ internal sealed class ConsoleWindow : Window
         Tick();
     }
 
-    private void RenderHeader() => _header.Text = _model.Header;
+    // Assigning the same text still re-lays out and redraws; an idle console should not.
+    private void RenderHeader() => SetIfChanged(_header, _model.Header);
+
+    internal static void SetIfChanged(View view, string text)
+    {
+        if (!string.Equals(view.Text, text, StringComparison.Ordinal))
+        {
+            view.Text = text;
+        }
+    }
 
     private void RenderStatus()
     {
-        _status.Text = _model.StatusLine;
+        SetIfChanged(_status, _model.StatusLine);
         if (_palette.UseColor)
         {
             _status.SetScheme(_model.StatusIsError ? _palette.Error : GetScheme());

@@ -58,14 +58,14 @@ internal sealed class HealthTab : View
             text.Append(": ").Append(error);
         }
 
-        _body.Text = text.ToString();
+        ConsoleWindow.SetIfChanged(_body, text.ToString());
     }
 
     private void Show(Label label, ServiceHealth? health)
     {
         if (health is null)
         {
-            label.Text = "checking…";
+            ConsoleWindow.SetIfChanged(label, "checking…");
             return;
         }
 
@@ -81,7 +81,7 @@ internal sealed class HealthTab : View
             text.AppendLine().Append($"{"",17}{check.Name}: {check.Status}{(check.Description is null ? "" : $" — {check.Description}")}");
         }
 
-        label.Text = text.ToString();
+        ConsoleWindow.SetIfChanged(label, text.ToString());
         if (Palette.ForWord(health.Reachable ? health.Status : "down") is { } scheme)
         {
             label.SetScheme(scheme);

@@ -46,6 +46,8 @@ internal sealed class JobsTab : TableTab<JobRow>
         }
     }
 
+    protected override bool HasCountdowns => false;
+
     protected override bool HasColouredColumn(int column) => column == StateColumn;
 
     protected override Scheme? CellScheme(int column, JobRow row) => Palette.ForWord(row.State.ToString());

@@ -133,7 +133,7 @@ internal sealed class ReauthDialog : ConsoleDialog
     {
         _url.Text = _model.Start is { } start
             ? "Open this URL:\n" + string.Join('\n', start.AuthorizeUrl.ToString().Chunk(UrlWidth).Take(5).Select(chunk => new string(chunk)))
-            : "Asking the account API for an authorization URL…";
+            : _model.Phase == ReauthPhase.Failed ? "No authorization URL." : "Asking the account API for an authorization URL…";
         _message.Text = _model.Message;
         _code.Enabled = _model.Phase == ReauthPhase.WaitingForCode;
     }

@@ -14,6 +14,7 @@ internal class TableTab<T> : View
     where T : class
 {
     private IReadOnlyList<T> _visible = [];
+    private int _shownVersion = -1;
 
     public TableTab(string title, TableState<T> state, Func<DateTimeOffset> now, ConsolePalette palette, Dim? tableHeight = null)
     {
@@ -52,8 +53,18 @@ internal class TableTab<T> : View
     /// <summary>The row under the cursor, or null when the table is empty.</summary>
     public T? Selected => Table.Value?.SelectedCell.Y is { } row && row >= 0 && row < _visible.Count ? _visible[row] : null;
 
+    /// <summary>Rebuilds the source when the rows, filter or sort changed since the last time.</summary>
+    public void Refresh()
+    {
+        if (State.Version != _shownVersion)
+        {
+            Rebuild();
+        }
+    }
+
     public void Rebuild()
     {
+        _shownVersion = State.Version;
         var selectedKey = Selected is { } selected ? State.KeyOf(selected) : null;
         var rowOffset = Table.RowOffset;
         _visible = State.Visible(Now());
@@ -90,9 +101,15 @@ internal class TableTab<T> : View
     /// <summary>The clock moved: redraw the cells that count down, not the source.</summary>
     public void Tick()
     {
-        Footer.Text = State.Footer(Now());
-        Table.SetNeedsDraw();
+        ConsoleWindow.SetIfChanged(Footer, State.Footer(Now()));
+        if (HasCountdowns && _visible.Count > 0)
+        {
+            Table.SetNeedsDraw();
+        }
     }
+
+    /// <summary>Whether a cell reads the clock (a countdown or an age), so the table redraws every second.</summary>
+    protected virtual bool HasCountdowns => true;
 
     /// <summary>Which columns a subclass colours (its <see cref="CellScheme"/> answers for them).</summary>
     protected virtual bool HasColouredColumn(int column) => false;
