@@ -2,12 +2,17 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Para.Client;
+using Para.Contracts;
 using Para.Tui.Services;
+using Para.Tui.Tests.Infrastructure;
+using Para.Tui.ViewModels;
 using Refit;
 
 namespace Para.Tui.Tests.Services;
 
+/// <summary>The adapter's mapping against canned HTTP answers: quick, and no service needed.</summary>
 public sealed class RefitConsoleDataTests
 {
     private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
@@ -54,13 +59,83 @@ public sealed class RefitConsoleDataTests
     }
 
     [Fact]
-    public async Task What_is_not_wired_yet_says_so_in_one_sentence()
+    public async Task The_account_event_stream_becomes_log_entries_from_the_connected_event_on()
     {
-        var data = new RefitConsoleData(Client<IAccountsApi>(_ => throw new InvalidOperationException()), Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+        const string stream = """
+            event: connected
+            data: {"type":"connected","accountId":"","accountName":"","timestamp":"2026-11-23T12:00:00Z"}
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => data.GetAccountsAsync(CancellationToken.None));
+            event: refreshed
+            data: {"type":"refreshed","accountId":"a1","accountName":"work","timestamp":"2026-11-23T12:00:05Z"}
 
-        Assert.Equal("Listing accounts is not wired up in this build yet.", error.Message);
+
+            """;
+        string? asked = null;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request =>
+            {
+                asked = $"{request.Method} {request.RequestUri?.PathAndQuery} {request.Headers.Accept}";
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(stream, Encoding.UTF8, "text/event-stream") };
+            }),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var events = new List<ConsoleEvent>();
+        await foreach (var consoleEvent in data.WatchEventsAsync(CancellationToken.None))
+        {
+            events.Add(consoleEvent);
+        }
+
+        Assert.Equal("GET /api/events text/event-stream", asked);
+        Assert.Equal(
+            [("accounts", "connected", "event stream"), ("accounts", "refreshed", "work")],
+            events.Select(e => (e.Source, e.Kind, e.Subject)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 12, 0, 5, TimeSpan.Zero), events[1].At);
+    }
+
+    [Fact]
+    public async Task A_refresh_refused_during_the_cooldown_is_a_failed_result_in_the_service_words()
+    {
+        string? asked = null;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request =>
+            {
+                asked = $"{request.Method} {request.RequestUri?.PathAndQuery}";
+                return Json(HttpStatusCode.TooManyRequests, """{"title":"Refresh cooling down","detail":"A refresh ran moments ago; try again in 20 s.","status":429}""");
+            }),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var result = await data.RefreshAsync("work account", CancellationToken.None);
+
+        Assert.Equal("POST /health/auth/refresh?account=work%20account", asked);
+        Assert.Equal(new OperationResult(false, "A refresh ran moments ago; try again in 20 s."), result);
+    }
+
+    [Fact]
+    public async Task Accounts_join_the_token_health_report_for_last_refresh_error_and_requires_reauth()
+    {
+        const string list = """
+            [{"id":"a1","name":"work","provider":"anthropic","mode":"max","priority":2,"paused":false,"customEndpoint":null,"autoRefresh":true,
+              "requiresReauth":false,"createdAt":"2026-11-01T00:00:00Z",
+              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-20T00:00:00Z"},
+              "apiKeyFingerprint":null,"usage":{"requestCount":3,"totalRequests":42,"lastUsed":"2026-11-23T11:00:00Z"},"requestHistoryCount":3}]
+            """;
+        const string health = """
+            {"timestamp":"2026-11-23T12:00:00Z","accounts":[{"accountId":"a1","name":"work","status":"requires-reauth","expiresAt":"2026-11-23T20:00:00Z",
+              "refreshTokenIssuedAt":"2026-11-20T00:00:00Z","refreshTokenAgeDays":3.5,"lastRefresh":"2026-11-23T11:30:00Z","autoRefresh":true,
+              "lastError":"invalid_grant","warning":null}]}
+            """;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request => Json(HttpStatusCode.OK, request.RequestUri!.AbsolutePath == "/api/token-health" ? health : list)),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var row = Assert.Single(await data.GetAccountsAsync(CancellationToken.None));
+
+        Assert.Equal(("work", "max", 2, false, true, 42L), (row.Name, row.Mode, row.Priority, row.Paused, row.RequiresReauth, row.Requests));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero), row.AccessTokenExpiresAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), row.RefreshTokenIssuedAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 11, 30, 0, TimeSpan.Zero), row.LastRefresh);
+        Assert.Equal("invalid_grant", row.LastError);
+        Assert.Equal(AccountStatus.RequiresReauth, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
@@ -75,4 +150,186 @@ public sealed class RefitConsoleDataTests
             return Task.FromResult(response);
         }
     }
+}
+
+
+/// <summary>The console's data seam over the real Refit clients, against both real services.</summary>
+[Collection(ParaServicesCollection.Name)]
+public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture services) : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly ServiceProvider _clients = services.CreateClients();
+
+    private RefitConsoleData Data => new(_clients.GetRequiredService<IAccountsApi>(), _clients.GetRequiredService<IContainerAuthApi>());
+
+    [Fact]
+    public async Task Health_reads_both_services_and_the_auth_refresh_numbers()
+    {
+        var health = await Data.GetHealthAsync(CancellationToken.None);
+
+        Assert.True(health.Accounts.Reachable, health.Accounts.Detail);
+        Assert.True(health.ContainerAuth.Reachable, health.ContainerAuth.Detail);
+        Assert.Equal(ServiceNames.Accounts, health.Accounts.Service);
+        Assert.Equal("healthy", health.Accounts.Status);
+        Assert.Equal("healthy", health.ContainerAuth.Status);
+        Assert.Contains(health.ContainerAuth.Checks, check => check.Name == ServiceNames.Accounts && check.Status == "healthy");
+        Assert.NotNull(health.Authentication);
+        Assert.True(health.Authentication.RefreshCount >= 0);
+    }
+
+    [Fact]
+    public async Task An_added_account_is_not_listed_until_its_oauth_completes_and_the_stream_tells_of_it()
+    {
+        var data = Data;
+        var name = $"pending-{Guid.NewGuid():N}"[..16];
+        using var timeout = new CancellationTokenSource(Patience);
+        await using var events = data.WatchEventsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal("connected", events.Current.Kind);
+        Assert.Equal(ServiceNames.Accounts, events.Current.Source);
+
+        var start = await data.BeginAddAccountAsync(name, "max", 3, timeout.Token);
+
+        Assert.Equal(services.OAuth.AuthorizeUrl.AbsolutePath, start.AuthorizeUrl.AbsolutePath);
+        Assert.False(string.IsNullOrEmpty(start.State));
+        Assert.DoesNotContain(await data.GetAccountsAsync(timeout.Token), account => account.Name == name);
+        var health = await data.GetHealthAsync(timeout.Token);
+        Assert.NotNull(health.Authentication);
+
+        var pasted = await services.OAuth.SignInAsync(start.AuthorizeUrl);
+        var completed = await data.CompleteOAuthAsync(start.State, pasted, timeout.Token);
+
+        Assert.Equal(name, completed.Name);
+        Assert.False(completed.RequiresReauth);
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal(name, events.Current.Subject);
+        var row = Assert.Single(await data.GetAccountsAsync(timeout.Token), account => account.Name == name);
+        Assert.Equal(("max", 3), (row.Mode, row.Priority));
+        Assert.NotNull(row.AccessTokenExpiresAt);
+        Assert.NotNull(row.RefreshTokenIssuedAt);
+        Assert.Equal(AccountStatus.Ok, AccountStatusRules.Classify(row, DateTimeOffset.UtcNow));
+
+        await data.DeleteAsync(name, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Account_actions_change_the_listed_account_and_refresh_runs_against_the_provider()
+    {
+        var data = Data;
+        var name = await AddSignedInAccountAsync(data, "actions");
+
+        await data.SetPausedAsync(name, paused: true, CancellationToken.None);
+        await data.SetPriorityAsync(name, 7, CancellationToken.None);
+        var changed = Assert.Single(await data.GetAccountsAsync(CancellationToken.None), account => account.Name == name);
+        Assert.True(changed.Paused);
+        Assert.Equal(7, changed.Priority);
+        Assert.Equal(AccountStatus.Paused, AccountStatusRules.Classify(changed, DateTimeOffset.UtcNow));
+
+        var refreshesBefore = services.OAuth.RefreshRequests;
+        var numbersBefore = (await data.GetHealthAsync(CancellationToken.None)).Authentication;
+        var refreshed = await data.RefreshAsync(name, CancellationToken.None);
+        Assert.True(refreshed.Success, refreshed.Message);
+        Assert.False(string.IsNullOrWhiteSpace(refreshed.Message));
+        Assert.True(services.OAuth.RefreshRequests > refreshesBefore);
+        var numbersAfter = (await data.GetHealthAsync(CancellationToken.None)).Authentication;
+        Assert.NotNull(numbersBefore);
+        Assert.NotNull(numbersAfter);
+        Assert.True(numbersAfter.RefreshCount > numbersBefore.RefreshCount);
+        Assert.True(numbersAfter.IsAuthenticated);
+        Assert.NotNull(numbersAfter.LastRefresh);
+
+        var unknown = await data.RefreshAsync("no-such-account", CancellationToken.None);
+        Assert.False(unknown.Success);
+        Assert.Contains("no-such-account", unknown.Message, StringComparison.Ordinal);
+
+        var reauth = await data.BeginReauthAsync(name, CancellationToken.None);
+        Assert.Equal(services.OAuth.AuthorizeUrl.AbsolutePath, reauth.AuthorizeUrl.AbsolutePath);
+
+        await data.DeleteAsync(name, CancellationToken.None);
+        Assert.DoesNotContain(await data.GetAccountsAsync(CancellationToken.None), account => account.Name == name);
+    }
+
+    [Fact]
+    public async Task A_rejected_request_surfaces_as_one_sentence()
+    {
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => Data.SetPausedAsync("no-such-account", true, CancellationToken.None));
+
+        var sentence = ErrorSentence.Describe(exception);
+
+        Assert.Contains("404", sentence, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', sentence);
+    }
+
+    [Fact]
+    public async Task Images_and_containers_with_the_para_prefix_are_listed_from_docker()
+    {
+        var image = $"{services.NamePrefix}box:latest";
+        var container = $"{services.NamePrefix}box-1";
+        ParaServicesFixture.Docker("tag", "para-test-base:latest", image);
+        try
+        {
+            ParaServicesFixture.Docker("create", "--network", "none", "--name", container, image, "true");
+
+            var images = await Data.GetImagesAsync(CancellationToken.None);
+            var containers = await Data.GetContainersAsync(CancellationToken.None);
+
+            var imageRow = Assert.Single(images);
+            Assert.Equal(image, imageRow.Name);
+            Assert.Null(imageRow.AuthenticatedBy);
+            Assert.Null(imageRow.CredentialsExpireAt);
+            Assert.Equal("none", imageRow.Status);
+            var containerRow = Assert.Single(containers);
+            Assert.Equal((container, image, "created", "none"), (containerRow.Name, containerRow.Image, containerRow.State, containerRow.CredentialStatus));
+        }
+        finally
+        {
+            ParaServicesFixture.Docker("rm", "-f", container);
+            ParaServicesFixture.Docker("rmi", image);
+        }
+    }
+
+    [Fact]
+    public async Task Reauth_all_starts_a_job_that_the_jobs_list_shows_finishing()
+    {
+        var data = Data;
+
+        var job = await data.ReauthAllAsync(includeContainers: false, CancellationToken.None);
+
+        Assert.False(string.IsNullOrEmpty(job.Id));
+        using var timeout = new CancellationTokenSource(Patience);
+        JobRow? listed;
+        do
+        {
+            listed = (await data.GetJobsAsync(timeout.Token)).SingleOrDefault(row => row.Id == job.Id);
+            Assert.NotNull(listed);
+            await Task.Delay(100, timeout.Token);
+        }
+        while (listed.State is JobState.Running or JobState.Queued);
+
+        Assert.Equal(job.Kind, listed.Kind);
+        Assert.NotNull(listed.FinishedAt);
+    }
+
+    [Fact]
+    public async Task Verify_of_an_unknown_target_is_one_sentence_not_a_stack_trace()
+    {
+        var exception = await Record.ExceptionAsync(() => Data.VerifyAsync(VerifyTarget.Image, $"{services.NamePrefix}missing:latest", CancellationToken.None));
+
+        var message = exception is null ? null : ErrorSentence.Describe(exception);
+
+        Assert.NotNull(message);
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    private async Task<string> AddSignedInAccountAsync(RefitConsoleData data, string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..16];
+        var start = await data.BeginAddAccountAsync(name, "max", 1, CancellationToken.None);
+        await data.CompleteOAuthAsync(start.State, await services.OAuth.SignInAsync(start.AuthorizeUrl), CancellationToken.None);
+        return name;
+    }
+
+    public void Dispose() => _clients.Dispose();
 }
