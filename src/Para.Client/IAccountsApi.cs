@@ -8,6 +8,12 @@ namespace Para.Client;
 /// <summary>The account API, as the console, the CLI and the tests see it.</summary>
 public interface IAccountsApi
 {
+    /// <summary>
+    /// The connection Refit uses (admin key, resilience, service discovery), for what is not a
+    /// request/response call: the account event stream and the untyped auth health documents.
+    /// </summary>
+    HttpClient Client { get; }
+
     [Get("/health")]
     Task<IApiResponse<HealthDocument>> GetHealthAsync(CancellationToken cancellationToken = default);
 

@@ -272,13 +272,7 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         }
     }
 
-    /// <summary>
-    /// The HttpClient Refit's generated accounts client was built with (its public <c>Client</c>
-    /// property): the admin key handler, resilience and service discovery come with it.
-    /// </summary>
-    private HttpClient AccountsHttpClient() =>
-        accounts.GetType().GetProperty("Client")?.GetValue(accounts) as HttpClient
-        ?? throw new InvalidOperationException("The accounts client has no HTTP connection to open the event stream with.");
+    private HttpClient AccountsHttpClient() => accounts.Client;
 
     private static JsonDocument? TryParse(string body)
     {
