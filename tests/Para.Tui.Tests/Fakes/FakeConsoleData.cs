@@ -20,7 +20,7 @@ internal sealed class FakeConsoleData : IParaConsoleData
 
     public HealthSnapshot Health { get; set; } = Fixtures.HealthyBoth;
 
-    public OAuthStart OAuthStart { get; set; } = new(new Uri("http://127.0.0.1/oauth/authorize?client_id=para&state=state-123&code_challenge=abc"), "state-123", Fixtures.Now.AddMinutes(10));
+    public OAuthStart OAuthStart { get; set; } = new(new Uri("http://127.0.0.1/oauth/authorize?client_id=para&scope=user%3Aprofile%20user%3Ainference&state=state-123&code_challenge=abc"), "state-123", Fixtures.Now.AddMinutes(10));
 
     /// <summary>When set, every read and action of that name throws it.</summary>
     public ConcurrentDictionary<string, Exception> Failures { get; } = new(StringComparer.Ordinal);

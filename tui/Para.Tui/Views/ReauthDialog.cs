@@ -13,6 +13,9 @@ namespace Para.Tui.Views;
 internal sealed class ReauthDialog : ConsoleDialog
 {
     private const int UrlWidth = 70;
+
+    // The label is a little narrower than the dialog: lines must fit it, or it wraps them again.
+    private const int UrlLineWidth = UrlWidth - 2;
     private readonly ReauthViewModel _model;
     private readonly BackgroundWork _work;
     private readonly Func<string, bool> _copy;
@@ -21,12 +24,12 @@ internal sealed class ReauthDialog : ConsoleDialog
     private readonly TextField _code;
 
     public ReauthDialog(ReauthViewModel model, BackgroundWork work, Func<string, bool> copyToClipboard)
-        : base(model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}", UrlWidth + 4, 17)
+        : base(model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}", UrlWidth + 4, 19)
     {
         _model = model;
         _work = work;
         _copy = copyToClipboard;
-        _url = new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = 6, Text = "" };
+        _url = new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = 8, Text = "" };
         _message = new DataLabel { X = 1, Y = Pos.Bottom(_url), Width = Dim.Fill(1), Height = 3, Text = "" };
         var prompt = new DataLabel { X = 1, Y = Pos.Bottom(_message), Text = "Code:" };
         _code = new TextField { X = 7, Y = Pos.Top(prompt), Width = Dim.Fill(1), Text = "" };
@@ -49,7 +52,7 @@ internal sealed class ReauthDialog : ConsoleDialog
                 var start = await _model.BeginAsync(cancellationToken).ConfigureAwait(false);
                 return () =>
                 {
-                    _model.Started(start, _copy(start.AuthorizeUrl.ToString()));
+                    _model.Started(start, _copy(start.AuthorizeUrl.AbsoluteUri));
                     Render();
                     _code.SetFocus();
                 };
@@ -132,7 +135,7 @@ internal sealed class ReauthDialog : ConsoleDialog
     private void Render()
     {
         _url.Text = _model.Start is { } start
-            ? "Open this URL:\n" + string.Join('\n', start.AuthorizeUrl.ToString().Chunk(UrlWidth).Take(5).Select(chunk => new string(chunk)))
+            ? "Open this URL:\n" + string.Join('\n', start.AuthorizeUrl.AbsoluteUri.Chunk(UrlLineWidth).Take(7).Select(chunk => new string(chunk)))
             : _model.Phase == ReauthPhase.Failed ? "No authorization URL." : "Asking the account API for an authorization URL…";
         _message.Text = _model.Message;
         _code.Enabled = _model.Phase == ReauthPhase.WaitingForCode;
