@@ -25,20 +25,23 @@ public static class ParaClientServiceCollectionExtensions
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.AccountsAddress)
             .AddHttpMessageHandler<AdminKeyHandler>()
-            .UseAccountsResilience();
+            .UseInteractiveResilience();
         services.AddRefitGeneratedClient<IContainerAuthApi>(settings)
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.ContainerAuthAddress)
-            .AddHttpMessageHandler<AdminKeyHandler>();
+            .AddHttpMessageHandler<AdminKeyHandler>()
+            .UseInteractiveResilience();
         return services;
     }
 
     /// <summary>
-    /// Completing OAuth redeems a single-use state: a POST retried after the provider's 502 would
-    /// turn that error into "unknown state". So no retries for unsafe methods, and room for the
-    /// API's own provider round trip (it waits up to 30 s) inside one attempt.
+    /// The console and the CLI are interactive. Completing OAuth redeems a single-use state, and a
+    /// container-auth POST starts a job: a retried POST would turn a provider's 502 into "unknown
+    /// state", or run a job twice. So no retries for unsafe methods; room for the API's own provider
+    /// round trip (up to 30 s) inside one attempt; and short retry delays, so a service that is down
+    /// reads as down in about a second instead of after the default 2-4-8 s backoff.
     /// </summary>
-    private static IHttpClientBuilder UseAccountsResilience(this IHttpClientBuilder builder)
+    private static IHttpClientBuilder UseInteractiveResilience(this IHttpClientBuilder builder)
     {
         // EXTEXP0001: experimental API, and the documented way to replace the defaults for one client.
 #pragma warning disable EXTEXP0001
@@ -47,6 +50,8 @@ public static class ParaClientServiceCollectionExtensions
         builder.AddStandardResilienceHandler(options =>
         {
             options.Retry.DisableForUnsafeHttpMethods();
+            options.Retry.MaxRetryAttempts = 2;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
             options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(45);
             options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
             options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(90);
