@@ -18,8 +18,9 @@ public interface IAccountsApi
     Task<IApiResponse<HealthDocument>> GetHealthAsync(CancellationToken cancellationToken = default);
 
     /// <summary>An account's credentials in Claude Code's file format; for the container-auth service.</summary>
+    /// <param name="includeRefreshToken"><c>false</c>: the refresh token comes back empty; <c>null</c>: the server's default (included).</param>
     [Get("/api/accounts/{idOrName}/credentials")]
-    Task<CredentialsExport> ExportCredentialsAsync(string idOrName, CancellationToken cancellationToken = default);
+    Task<CredentialsExport> ExportCredentialsAsync(string idOrName, [Query] bool? includeRefreshToken = null, CancellationToken cancellationToken = default);
 
     [Get("/api/accounts")]
     Task<IReadOnlyList<AccountView>> ListAccountsAsync(CancellationToken cancellationToken = default);

@@ -36,6 +36,16 @@ public sealed class ContainerAuthOptions
     [Required]
     public string VerifyCommand { get; set; } = "claude --help";
 
+    /// <summary>
+    /// Whether images and containers get the account's refresh token. Refresh tokens are single-use
+    /// and rotating: Claude Code in a container refreshes on its own and races Para, and after Para's
+    /// next refresh the container's copy is a used token, which strict providers answer by revoking
+    /// every holder's tokens. Turn it off to keep Para the only refresher; containers then run until
+    /// their access token expires and need <c>para auth reauth-all</c> or <c>para containers reauth</c>
+    /// after Para refreshes (docs/decisions/0006-refresh-tokens-in-containers.md).
+    /// </summary>
+    public bool IncludeRefreshToken { get; set; } = true;
+
     /// <summary>How long <c>verify</c> lets the check command run.</summary>
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -154,8 +154,13 @@ public static partial class AccountsApi
         return TypedResults.Ok(new ReloadResponse(true, $"Token reload triggered for account '{account.Name}'"));
     }
 
+    /// <param name="includeRefreshToken">
+    /// <c>false</c> writes an empty refresh token: a holder that cannot refresh cannot race Para's
+    /// refresh and present a used token (docs/decisions/0006). Default: included.
+    /// </param>
     internal static Results<Ok<CredentialsExport>, ProblemHttpResult> ExportCredentials(
-        string idOrName, AccountStore store, IOptions<OAuthOptions> options, [FromServices] ILoggerFactory loggers)
+        string idOrName, AccountStore store, IOptions<OAuthOptions> options, [FromServices] ILoggerFactory loggers,
+        [FromQuery] bool? includeRefreshToken = null)
     {
         if (store.Find(idOrName) is not { } account)
         {
@@ -183,7 +188,7 @@ public static partial class AccountsApi
             fingerprint,
             new ClaudeCredentialsFile(new ClaudeAiOauth(
                 tokens.AccessToken,
-                tokens.RefreshToken,
+                includeRefreshToken ?? true ? tokens.RefreshToken : "",
                 tokens.ExpiresAtMs,
                 scopes,
                 account.Mode == AccountModes.Max ? "max" : null)),

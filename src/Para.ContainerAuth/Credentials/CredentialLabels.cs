@@ -13,6 +13,12 @@ public static class CredentialLabels
     public const string ExpiresAt = "para.expires-at";
     public const string Fingerprint = "para.fingerprint";
 
+    /// <summary><c>included</c> when the image can refresh by itself, <c>withheld</c> when only Para can.</summary>
+    public const string RefreshToken = "para.refresh-token";
+
+    public const string RefreshTokenIncluded = "included";
+    public const string RefreshTokenWithheld = "withheld";
+
     /// <summary>The image the credentials were added to, so an untagged leftover can be traced.</summary>
     public const string SourceImage = "para.source-image";
 
@@ -23,6 +29,8 @@ public static class CredentialLabels
         [AuthenticatedAt] = now.ToString("O", CultureInfo.InvariantCulture),
         [ExpiresAt] = credentials.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
         [Fingerprint] = credentials.Fingerprint,
+        // From what is written, not from the option: an image copied from another keeps the truth.
+        [RefreshToken] = string.IsNullOrEmpty(credentials.Credentials.ClaudeAiOauth.RefreshToken) ? RefreshTokenWithheld : RefreshTokenIncluded,
     };
 
     public static DateTimeOffset? ReadTime(IReadOnlyDictionary<string, string> labels, string key) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Para.Client;
 using Para.Contracts.Credentials;
 
@@ -9,14 +10,17 @@ public interface ICredentialSource
     Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken);
 }
 
-/// <summary>Asks the account API (admin key) for the account's export; never logs what comes back.</summary>
-internal sealed class AccountsCredentialSource(IAccountsApi accounts) : ICredentialSource
+/// <summary>
+/// Asks the account API (admin key) for the account's export; never logs what comes back. A withheld
+/// refresh token is withheld at the source, so it never leaves the account API.
+/// </summary>
+internal sealed class AccountsCredentialSource(IAccountsApi accounts, IOptions<ContainerAuthOptions> options) : ICredentialSource
 {
     public async Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
     {
         try
         {
-            return await accounts.ExportCredentialsAsync(account, cancellationToken);
+            return await accounts.ExportCredentialsAsync(account, options.Value.IncludeRefreshToken, cancellationToken);
         }
         catch (Refit.ApiException exception)
         {

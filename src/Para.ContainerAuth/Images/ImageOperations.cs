@@ -58,7 +58,8 @@ public sealed class ImageOperations(
             var expiresAt = CredentialLabels.ReadTime(image.Labels, CredentialLabels.ExpiresAt);
             summaries.Add(new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin),
                 CredentialLabels.Read(image.Labels, CredentialLabels.Account), CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
-                expiresAt, CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint)));
+                expiresAt, CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint),
+                CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken)));
         }
 
         return summaries;

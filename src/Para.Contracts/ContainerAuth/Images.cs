@@ -18,7 +18,10 @@ public sealed record ImageSummary(
     string? Account,
     DateTimeOffset? AuthenticatedAt,
     DateTimeOffset? ExpiresAt,
-    string? Fingerprint);
+    string? Fingerprint,
+    // Label para.refresh-token: "included" (the image refreshes by itself, racing Para) or
+    // "withheld" (only Para refreshes); null on images written before the label existed.
+    string? RefreshToken = null);
 
 /// <summary>A para container with the credentials it holds right now (read from its file system).</summary>
 public sealed record ContainerSummary(

@@ -342,6 +342,30 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
     }
 
     [Fact]
+    public async Task Credentials_export_without_the_refresh_token_leaves_it_empty_and_the_rest_unchanged()
+    {
+        await AddAccountAsync("withheld");
+        var stored = _factory.Store.Find("withheld")!.Tokens!;
+
+        var full = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials");
+        var withheld = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials?includeRefreshToken=false");
+        var included = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials?includeRefreshToken=true");
+
+        Assert.Equal(stored.RefreshToken, full.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal(stored.RefreshToken, included.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal("", withheld.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.DoesNotContain(stored.RefreshToken, _responses[^2], StringComparison.Ordinal);
+        Assert.Contains("\"refreshToken\":\"\"", _responses[^2], StringComparison.Ordinal);
+        Assert.Equal(stored.AccessToken, withheld.Credentials.ClaudeAiOauth.AccessToken);
+        Assert.Equal(stored.ExpiresAtMs, withheld.Credentials.ClaudeAiOauth.ExpiresAt);
+        Assert.Equal(full.ExpiresAt, withheld.ExpiresAt);
+        Assert.Equal(full.Fingerprint, withheld.Fingerprint);
+        Assert.Equal(full.Credentials.ClaudeAiOauth.Scopes, withheld.Credentials.ClaudeAiOauth.Scopes);
+        Assert.Equal(full.Credentials.ClaudeAiOauth.SubscriptionType, withheld.Credentials.ClaudeAiOauth.SubscriptionType);
+        Assert.Equal(full.AccountDetails, withheld.AccountDetails);
+    }
+
+    [Fact]
     public async Task The_provider_being_down_is_a_502_naming_it()
     {
         await using var down = new AccountsApiFactory(oauth, tokenUrl: new Uri("http://127.0.0.1:9/connect/token"));

@@ -50,12 +50,16 @@ public sealed class AccountsClientTests(OAuthServerFixture oauth) : IClassFixtur
 
         var listed = await Api.ListAccountsAsync();
         var export = await Api.ExportCredentialsAsync("client");
+        var withheld = await Api.ExportCredentialsAsync("client", includeRefreshToken: false);
         var health = await Api.GetTokenHealthAsync();
         var reload = await Api.ReloadAccountAsync(account.Id);
 
         Assert.Equal(account, Assert.Single(listed));
         Assert.Equal(_factory.Store.Find("client")!.Tokens!.AccessToken, export.Credentials.ClaudeAiOauth.AccessToken);
         Assert.Equal("max", export.Credentials.ClaudeAiOauth.SubscriptionType);
+        Assert.Equal(_factory.Store.Find("client")!.Tokens!.RefreshToken, export.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal("", withheld.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal(export.Credentials.ClaudeAiOauth.AccessToken, withheld.Credentials.ClaudeAiOauth.AccessToken);
         Assert.Equal(account.Token!.Fingerprint, export.Fingerprint);
         Assert.Equal(TokenHealthStatuses.Ok, Assert.Single(health.Accounts).Status);
         Assert.True(reload.Success);
