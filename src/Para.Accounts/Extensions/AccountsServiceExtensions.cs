@@ -10,6 +10,8 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class AccountsServiceExtensions
 {
+    private const string ServiceDiscoveryHandlerTypeName = "Microsoft.Extensions.ServiceDiscovery.Http.ResolvingHttpDelegatingHandler";
+
     /// <summary>The store, the OAuth flow and its provider client, the event hub, and the token manager with its refresher.</summary>
     public static IHostApplicationBuilder AddAccountServices(this IHostApplicationBuilder builder)
     {
@@ -36,7 +38,17 @@ public static class AccountsServiceExtensions
         // No retries: a retried code or refresh-token request presents a used, single-use credential.
         // EXTEXP0001: the API is marked experimental; it is the documented way to undo the defaults.
 #pragma warning disable EXTEXP0001
-        services.AddHttpClient(OAuthTokenClient.HttpClientName).RemoveAllResilienceHandlers();
+        services.AddHttpClient(OAuthTokenClient.HttpClientName).RemoveAllResilienceHandlers()
+            // The provider's endpoints are absolute URLs, never service names. Without the resolver a
+            // token request cannot meet the resolver's idle-entry clean-up mid-flight (seen as a
+            // "task already completed" failure). The handler type is internal, hence the name.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
+            {
+                foreach (var resolver in handlers.Where(handler => handler.GetType().FullName == ServiceDiscoveryHandlerTypeName).ToList())
+                {
+                    handlers.Remove(resolver);
+                }
+            });
 #pragma warning restore EXTEXP0001
         return builder;
     }
