@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Para.Accounts.Tests.Infrastructure;
 using Para.Client;
 using Para.Contracts;
 using Para.Hosting;
