@@ -35,7 +35,7 @@ public static class HealthReportWriter
         };
 
         // Only the full document carries sections; /alive stays a cheap liveness probe.
-        if (report.Entries.Count > 1 || !report.Entries.ContainsKey("self"))
+        if (!context.Request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.AlivenessEndpointPath))
         {
             foreach (var section in context.RequestServices.GetServices<IHealthDocumentSection>())
             {

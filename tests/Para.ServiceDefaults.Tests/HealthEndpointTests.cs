@@ -73,6 +73,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("healthy", document.RootElement.GetProperty("status").GetString());
         Assert.False(document.RootElement.GetProperty("checks").TryGetProperty("docker", out _));
+        Assert.False(document.RootElement.TryGetProperty("authentication", out _));
     }
 
     private sealed class FixedSection : IHealthDocumentSection
