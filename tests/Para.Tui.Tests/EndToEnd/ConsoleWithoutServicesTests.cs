@@ -28,17 +28,7 @@ public sealed class ConsoleWithoutServicesTests : IDisposable
             "both services down in the header");
         Assert.Contains("?  Help", screen, StringComparison.Ordinal);
 
-        tmux.SendText("?");
-        tmux.WaitForText("show this list of keys", TimeSpan.FromSeconds(10));
-        tmux.SendKeys("Escape");
-        tmux.WaitFor(s => !s.Contains("show this list of keys", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the help to close");
-
-        tmux.SendText("q");
-        var after = tmux.WaitForText(TmuxSession.ExitMarker, TimeSpan.FromSeconds(20));
-
-        Assert.Contains($"{TmuxSession.ExitMarker}0", after, StringComparison.Ordinal);
-        var leftovers = after.Replace($"{TmuxSession.ExitMarker}0", "", StringComparison.Ordinal);
-        Assert.True(string.IsNullOrWhiteSpace(leftovers), $"The terminal was left with:\n{after}");
+        tmux.AssertHelpOpensThenQuitLeavesTerminalClean();
     }
 
     private static int ClosedPort()

@@ -62,6 +62,25 @@ internal sealed class TmuxSession : IDisposable
     public string WaitForText(string text, TimeSpan timeout) =>
         WaitFor(screen => screen.Contains(text, StringComparison.Ordinal), timeout, $"\"{text}\"");
 
+    /// <summary>
+    /// The ending every console run shares: <c>?</c> opens the help and Escape closes it, then
+    /// <c>q</c> quits with exit code 0 and leaves nothing on the terminal.
+    /// </summary>
+    public void AssertHelpOpensThenQuitLeavesTerminalClean()
+    {
+        SendText("?");
+        WaitForText("show this list of keys", TimeSpan.FromSeconds(10));
+        SendKeys("Escape");
+        WaitFor(s => !s.Contains("show this list of keys", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the help to close");
+
+        SendText("q");
+        var after = WaitForText(ExitMarker, TimeSpan.FromSeconds(20));
+
+        Assert.Contains($"{ExitMarker}0", after, StringComparison.Ordinal);
+        var leftovers = after.Replace($"{ExitMarker}0", "", StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(leftovers), $"The terminal was left with:\n{after}");
+    }
+
     public void Dispose()
     {
         try
