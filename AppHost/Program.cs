@@ -1,21 +1,28 @@
+using Para.AppHost;
+using Para.AppHost.Commands;
+using Para.AppHost.Running;
 using Para.Contracts;
-using Para.Hosting;
+using Para.ServiceDefaults.Security;
 
+var settings = AppHostSettings.FromArguments(ref args);
 var builder = DistributedApplication.CreateBuilder(args);
+settings.Configure(builder);
 
 var accounts = builder.AddProject<Projects.Para_Accounts>(ServiceNames.Accounts)
-    .WithHttpHealthCheck("/health");
+    .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
+    .WithEndpoint("http", endpoint => endpoint.Port = settings.PortOf(ServiceNames.Accounts))
+    .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
+    .WithAccountCommands();
 
-var containerAuth = builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
+builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
+    .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
     .WithReference(accounts)
     .WaitFor(accounts)
-    .WithHttpHealthCheck("/health");
+    .WithEndpoint("http", endpoint => endpoint.Port = settings.PortOf(ServiceNames.ContainerAuth))
+    .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
+    .WithContainerAuthCommands();
 
-builder.AddProject<Projects.Para_Tui>(ServiceNames.Console)
-    .WithReference(accounts)
-    .WithReference(containerAuth)
-    .WaitFor(accounts)
-    .WaitFor(containerAuth)
-    .AsInteractiveConsole();
+builder.AddParaServiceClients(settings);
 
-return await builder.Build().RunAsync();
+var app = builder.Build();
+return await ParaRun.RunAsync(app, settings);

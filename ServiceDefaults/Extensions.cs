@@ -21,6 +21,12 @@ public static class ServiceDefaultsExtensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>
+    /// Readiness for orchestrators (Aspire's health check sends no credentials): every check, but
+    /// only the overall status as plain text, so nothing an anonymous caller should not see.
+    /// </summary>
+    public const string ReadinessEndpointPath = "/ready";
     public const string LiveTag = "live";
 
     /// <summary>Names of meters Para's own code writes to; exported with the framework's.</summary>
@@ -38,6 +44,8 @@ public static class ServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
 
+        // Problem details (RFC 7807) for every error any Para service answers, registered once.
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.AddAdminKeyAuthentication();
@@ -88,12 +96,15 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check, admin key required) and <c>/alive</c> (liveness only, open).
+    /// Maps <c>/health</c> (every check with details, admin key required), <c>/ready</c> (every
+    /// check, status only, open) and <c>/alive</c> (liveness only, open).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
             .RequireAuthorization(AdminKeyAuthentication.PolicyName);
+
+        app.MapHealthChecks(ReadinessEndpointPath).AllowAnonymous();
 
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
@@ -105,5 +116,6 @@ public static class ServiceDefaultsExtensions
     }
 
     private static bool IsHealthProbe(PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(ReadinessEndpointPath)
+        || path.StartsWithSegments(AlivenessEndpointPath);
 }

@@ -27,7 +27,7 @@ bench_make_images
 
 authenticate() { # source target
   local container
-  container=$(docker create --network none --name "${BENCH_PREFIX}auth-tmp-$$-$RANDOM" "$1")
+  container=$(docker create --pull never --network none --name "${BENCH_PREFIX}auth-tmp-$$-$RANDOM" "$1")
   docker cp - "$container:/home/para" <"$work/credentials.tar"
   docker commit \
     --change "LABEL para.account=bench para.expires-at=$expires_ms para.fingerprint=bench" \
@@ -43,6 +43,6 @@ done
 end=$(date +%s.%N)
 
 # The same check as Para's verify: the file is there, 0600 and para's.
-docker run --rm --network none "${BENCH_CUSTOM[9]%:latest}-authenticated:latest" \
+docker run --pull never --rm --network none "${BENCH_CUSTOM[9]%:latest}-authenticated:latest" \
   stat -c '%a %u' /home/para/.claude/.credentials.json | grep -qx '600 1000'
 printf 'docker CLI, one image at a time: 11 images (base + 10 custom) in %.2f s\n' "$(awk "BEGIN { print $end - $start }")"

@@ -39,7 +39,6 @@ public static class AdminKeyAuthentication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PolicyName, policy => policy.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser())
             .SetFallbackPolicy(null);
-        builder.Services.AddProblemDetails();
         return builder;
     }
 

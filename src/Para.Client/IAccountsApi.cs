@@ -19,6 +19,17 @@ public interface IAccountsApi
 
     /// <summary>An account's credentials in Claude Code's file format; for the container-auth service.</summary>
     /// <param name="includeRefreshToken"><c>false</c>: the refresh token comes back empty; <c>null</c>: the server's default (included).</param>
+    /// <summary><c>GET /health/auth</c>: the refresh manager's numbers and each account's token state.</summary>
+    [Get("/health/auth")]
+    Task<AuthHealthDocument> GetAuthHealthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>POST /health/auth/refresh</c>: one account (<paramref name="account"/>) or all now. A
+    /// refusal (429 in the cooldown, 404 unknown account) is a problem document in the response.
+    /// </summary>
+    [Post("/health/auth/refresh")]
+    Task<IApiResponse<AuthRefreshDocument>> RefreshAuthenticationAsync([Query] string? account = null, CancellationToken cancellationToken = default);
+
     [Get("/api/accounts/{idOrName}/credentials")]
     Task<CredentialsExport> ExportCredentialsAsync(string idOrName, [Query] bool? includeRefreshToken = null, CancellationToken cancellationToken = default);
 

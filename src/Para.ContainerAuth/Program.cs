@@ -4,7 +4,6 @@ using Para.ContainerAuth.Accounts;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
 builder.AddAccountsConnection();
 builder.AddContainerAuth();
 

@@ -1,21 +1,23 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Para.Contracts;
-using Para.Hosting;
+using Para.IntegrationTests.Infrastructure;
 
 namespace Para.IntegrationTests;
 
-public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+[Collection(AppHostCollection.Name)]
+public sealed class AppHostTests(AppHostFixture fixture)
 {
-    private readonly DistributedApplication _app = fixture.App;
+    private readonly ParaAppHost _host = fixture.Host;
 
     [Theory]
     [InlineData(ServiceNames.Accounts)]
     [InlineData(ServiceNames.ContainerAuth)]
     public async Task Every_service_answers_health_with_the_admin_key(string resource)
     {
-        using var client = _app.CreateHttpClient(resource);
+        using var client = _host.CreateAdminClient(resource);
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
 
@@ -27,22 +29,26 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
     [Theory]
     [InlineData(ServiceNames.Accounts)]
     [InlineData(ServiceNames.ContainerAuth)]
-    public async Task Health_without_the_admin_key_is_refused_with_problem_details_but_alive_is_open(string resource)
+    public async Task Without_the_admin_key_health_is_refused_but_readiness_and_liveness_answer_with_status_only(string resource)
     {
-        using var anonymous = new HttpClient { BaseAddress = _app.GetEndpoint(resource) };
+        using var anonymous = _host.App.CreateHttpClient(resource, "http");
 
         using var health = await anonymous.GetAsync(new Uri("/health", UriKind.Relative));
+        using var ready = await anonymous.GetAsync(new Uri("/ready", UriKind.Relative));
         using var alive = await anonymous.GetAsync(new Uri("/alive", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, health.StatusCode);
         Assert.Equal("application/problem+json", health.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        // Aspire's health check reads this path without credentials: the status, nothing else.
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
     [Fact]
     public async Task Container_auth_received_the_account_api_address_through_service_discovery()
     {
-        using var client = _app.CreateHttpClient(ServiceNames.ContainerAuth);
+        using var client = _host.CreateAdminClient(ServiceNames.ContainerAuth);
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -50,8 +56,16 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         var accountsCheck = document.RootElement.GetProperty("checks").GetProperty(ServiceNames.Accounts);
         Assert.Equal("healthy", accountsCheck.GetProperty("status").GetString());
         Assert.Equal(
-            _app.GetEndpoint(ServiceNames.Accounts).ToString().TrimEnd('/'),
+            _host.Endpoint(ServiceNames.Accounts).ToString().TrimEnd('/'),
             accountsCheck.GetProperty("data").GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public void Both_services_get_the_data_folder_the_apphost_was_given()
+    {
+        // The services created the admin key the AppHost reads for its commands in that folder.
+        Assert.True(File.Exists(Path.Combine(_host.DataDirectory, "admin.key")));
+        Assert.True(File.Exists(Path.Combine(_host.DataDirectory, "accounts.db")));
     }
 }
 
@@ -60,57 +74,19 @@ public sealed class AppHostShutdownTests
     [Fact]
     public async Task Stopping_the_application_leaves_no_service_process_behind()
     {
-        var fixture = new AppHostFixture();
-        await fixture.InitializeAsync();
-        var processIds = fixture.App.Snapshots.Select(snapshot => snapshot.ProcessId).OfType<int>().ToList();
-        Assert.Equal(2, processIds.Count);
-
-        await fixture.DisposeAsync();
-
-        Assert.All(processIds, pid => Assert.False(IsRunning(pid), $"process {pid} is still running"));
-    }
-    private static bool IsRunning(int pid)
-    {
-        try
+        var host = await ParaAppHost.StartAsync(oauth: null);
+        var processIds = new List<int>();
+        foreach (var resource in new[] { ServiceNames.Accounts, ServiceNames.ContainerAuth })
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            var resourceEvent = await host.App.ResourceNotifications.WaitForResourceHealthyAsync(resource);
+            var pid = resourceEvent.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
+            processIds.Add(Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture));
         }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-}
 
-public sealed class AppHostRestartTests
-{
-    [Fact]
-    public async Task A_crashed_service_is_restarted_on_the_same_address_and_becomes_healthy_again()
-    {
-        var fixture = new AppHostFixture();
-        await fixture.InitializeAsync();
-        try
-        {
-            var before = await fixture.App.WaitForResourceHealthyAsync(ServiceNames.Accounts);
-            using (var process = Process.GetProcessById(before.ProcessId!.Value))
-            {
-                process.Kill();
-            }
+        Assert.All(processIds, pid => Assert.True(ProcessProbe.IsRunning(pid), $"process {pid} is not running"));
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var after = await fixture.App.WaitForResourceAsync(
-                ServiceNames.Accounts, snapshot => snapshot.RestartCount == 1 && snapshot.IsHealthy, timeout.Token);
+        await host.DisposeAsync();
 
-            Assert.NotEqual(before.ProcessId, after.ProcessId);
-            Assert.Equal(before.Endpoint, after.Endpoint);
-            using var client = fixture.App.CreateHttpClient(ServiceNames.Accounts);
-            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        finally
-        {
-            await fixture.DisposeAsync();
-        }
+        Assert.All(processIds, pid => Assert.False(ProcessProbe.IsRunning(pid), $"process {pid} is still running"));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Para.Accounts.AuthRefresh;
 using Para.Accounts.Tokens;
+using Para.Contracts.Health;
 using Para.ServiceDefaults.Security;
 
 // Beside AddServiceDefaults/MapDefaultEndpoints, so Program.cs needs no using for it.
@@ -39,7 +40,7 @@ public static class AuthRefreshApi
             status,
             services.TimeProvider.GetUtcNow(),
             authentication,
-            [.. accounts.Select(AccountAuthHealth.From)]));
+            [.. accounts.Select(account => account.ToAuthHealth())]));
     }
 
     private static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RefreshAsync(

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Para.Contracts.Health;
 using Polly;
 using Polly.Registry;
 

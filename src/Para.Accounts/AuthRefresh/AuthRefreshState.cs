@@ -1,11 +1,6 @@
-namespace Para.Accounts.AuthRefresh;
+using Para.Contracts.Health;
 
-/// <summary>The seed's authentication status, as <c>/health</c> and <c>/health/auth</c> show it.</summary>
-public sealed record AuthenticationStatus(
-    bool IsAuthenticated,
-    DateTimeOffset? LastRefresh,
-    long RefreshCount,
-    int ConsecutiveFailures);
+namespace Para.Accounts.AuthRefresh;
 
 /// <summary>
 /// In-memory state of the refresh system (the seed keeps no persistent state): one writer at a

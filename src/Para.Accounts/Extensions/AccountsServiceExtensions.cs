@@ -16,7 +16,6 @@ public static class AccountsServiceExtensions
     public static IHostApplicationBuilder AddAccountServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails();
         services.AddOptions<OAuthOptions>().Bind(builder.Configuration.GetSection(OAuthOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>();
 

@@ -76,7 +76,7 @@ public static class AuthApi
 
     public static async Task<Ok<CleanupResult>> Cleanup(CleanupRequest request, [AsParameters] ContainerAuthServices services,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await services.Images.CleanupAsync(request.DryRun, cancellationToken));
+        TypedResults.Ok(await services.Images.CleanupAsync(request.DryRun, request.TemporaryOnly, cancellationToken));
 
     public static async Task<Accepted<JobInfo>> ReauthAll(ReauthAllRequest request, [AsParameters] ContainerAuthServices services,
         CancellationToken cancellationToken)

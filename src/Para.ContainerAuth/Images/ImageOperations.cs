@@ -197,9 +197,9 @@ public sealed class ImageOperations(
             .Where(tag => !tag.StartsWith($"{Options.NamePrefix}verify-tmp-", StringComparison.Ordinal))
             .ToArray();
 
-    public async Task<CleanupResult> CleanupAsync(bool dryRun, CancellationToken cancellationToken)
+    public async Task<CleanupResult> CleanupAsync(bool dryRun, bool temporaryOnly, CancellationToken cancellationToken)
     {
-        var images = (await engine.ListImageTagsAsync(Options.NamePrefix, cancellationToken))
+        var images = temporaryOnly ? [] : (await engine.ListImageTagsAsync(Options.NamePrefix, cancellationToken))
             .Where(tag => ImageNames.IsAuthenticated(tag, Options))
             .ToArray();
         var containers = (await engine.ListContainersAsync(includeStopped: true, cancellationToken))
@@ -207,7 +207,7 @@ public sealed class ImageOperations(
                 || container.Name.StartsWith($"{Options.NamePrefix}verify-tmp-", StringComparison.Ordinal))
             .Select(container => container.Name)
             .ToArray();
-        var volumes = await engine.ListVolumesAsync($"{Options.NamePrefix}auth-", cancellationToken);
+        var volumes = temporaryOnly ? [] : await engine.ListVolumesAsync($"{Options.NamePrefix}auth-", cancellationToken);
         if (!dryRun)
         {
             foreach (var container in containers)

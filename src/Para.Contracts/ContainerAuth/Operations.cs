@@ -6,7 +6,11 @@ public sealed record SetupRequest(string Account, string? BaseImage = null, bool
 /// <summary><c>auth reauth</c>: fresh credentials into a new authenticated image.</summary>
 public sealed record ReauthRequest(string? Account = null, bool RemoveContainers = false);
 
-public sealed record CleanupRequest(bool DryRun = false);
+/// <summary>
+/// <c>auth cleanup</c>: authenticated images, temporary containers and volumes; with
+/// <c>TemporaryOnly</c> just the temporary containers a failed or interrupted job left behind.
+/// </summary>
+public sealed record CleanupRequest(bool DryRun = false, bool TemporaryOnly = false);
 
 public sealed record CleanupResult(
     bool DryRun,

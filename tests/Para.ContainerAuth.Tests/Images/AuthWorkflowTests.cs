@@ -185,6 +185,27 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task Cleanup_of_temporary_containers_keeps_authenticated_images_and_volumes()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        await host.Engine.CreateContainerAsync(new Para.ContainerAuth.Docker.ContainerSpec(host.BaseImage, $"{host.Prefix}auth-tmp-crashed", [],
+            new Dictionary<string, string>()), CancellationToken.None);
+        await CreateVolumeAsync(host.Engine.Endpoint, $"{host.Prefix}auth-cache");
+
+        var result = await api.CleanupAsync(new CleanupRequest(TemporaryOnly: true));
+
+        Assert.Equal([$"{host.Prefix}auth-tmp-crashed"], result.Containers);
+        Assert.Empty(result.Images);
+        Assert.Empty(result.Volumes);
+        Assert.Empty(await host.ContainerNamesAsync());
+        Assert.NotNull(await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None));
+        Assert.Equal([$"{host.Prefix}auth-cache"], await host.Engine.ListVolumesAsync(host.Prefix, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Status_tells_engine_version_images_account_and_expiry()
     {
         await using var host = docker.CreateHost();

@@ -5,7 +5,7 @@ using Para.Tui.Tests.Infrastructure;
 
 namespace Para.Tui.Tests.EndToEnd;
 
-/// <summary>The real <c>para</c> binary in tmux against both real services started by the hosting harness.</summary>
+/// <summary>The real <c>para</c> binary in tmux against both real services started by the real AppHost (Aspire test host).</summary>
 [Collection(ParaServicesCollection.Name)]
 public sealed class ConsoleAgainstServicesTests(ParaServicesFixture services)
 {

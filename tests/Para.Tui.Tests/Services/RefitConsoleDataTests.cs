@@ -269,7 +269,7 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
         ParaServicesFixture.Docker("tag", "para-test-base:latest", image);
         try
         {
-            ParaServicesFixture.Docker("create", "--network", "none", "--name", container, image, "true");
+            ParaServicesFixture.Docker("create", "--pull", "never", "--network", "none", "--name", container, image, "true");
 
             var images = await Data.GetImagesAsync(CancellationToken.None);
             var containers = await Data.GetContainersAsync(CancellationToken.None);

@@ -199,32 +199,9 @@ internal static class AccountsCommands
     /// <summary>A problem details body becomes "title: detail (providerError)"; anything else goes to <see cref="CliErrors"/>.</summary>
     internal static string Describe(Exception exception)
     {
-        if (exception is ApiException { Content: { Length: > 0 } content })
+        if (exception is ApiException { Content: { Length: > 0 } content } && ServiceErrors.ProblemSentence(content) is { } sentence)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(content);
-                var root = document.RootElement;
-                var title = Text(root, "title");
-                var detail = Text(root, "detail");
-                if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-                {
-                    // A validation problem's title is generic; its field messages say what to fix.
-                    title = null;
-                    detail = string.Join("; ", errors.EnumerateObject().SelectMany(field => field.Value.EnumerateArray().Select(message => message.GetString())));
-                }
-
-                var providerError = Text(root, "providerError");
-                if (title is not null || detail is not null)
-                {
-                    var line = string.Join(": ", new[] { title, detail }.Where(part => !string.IsNullOrWhiteSpace(part)));
-                    return providerError is null ? line : $"{line} ({providerError})";
-                }
-            }
-            catch (JsonException)
-            {
-                // Not problem details; the generic description below says what happened.
-            }
+            return sentence;
         }
 
         // Refit wraps transport failures of calls that return a value; the inner exception says what happened.
@@ -232,9 +209,6 @@ internal static class AccountsCommands
             ? CliErrors.Describe(transport)
             : CliErrors.Describe(exception);
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Opens the browser where there is one; silently does nothing where there is none.</summary>
     private static void TryOpenBrowser(Uri url)

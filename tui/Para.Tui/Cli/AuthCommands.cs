@@ -76,11 +76,13 @@ internal static class AuthCommands
     private static Command Cleanup(CliConsole console)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed." };
-        var command = new Command("cleanup", "Remove authenticated images, Para's temporary containers and para-auth-* volumes.") { dryRun };
+        var temporary = new Option<bool>("--temporary") { Description = "Only the temporary containers an interrupted job left behind." };
+        var command = new Command("cleanup", "Remove authenticated images, Para's temporary containers and para-auth-* volumes.") { dryRun, temporary };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = ParaServices.Build();
-            var result = await host.Services.GetRequiredService<IContainerAuthApi>().CleanupAsync(new CleanupRequest(parse.GetValue(dryRun)), cancellationToken);
+            var result = await host.Services.GetRequiredService<IContainerAuthApi>().CleanupAsync(
+                new CleanupRequest(parse.GetValue(dryRun), TemporaryOnly: parse.GetValue(temporary)), cancellationToken);
             var verb = result.DryRun ? "would remove" : "removed";
             foreach (var (kind, names) in new[] { ("image", result.Images), ("container", result.Containers), ("volume", result.Volumes) })
             {

@@ -16,15 +16,7 @@ internal static class JobProgress
     public static async Task<JobInfo> FollowAsync(IContainerAuthApi api, JobInfo started, CliConsole console, CancellationToken cancellationToken)
     {
         console.Out.WriteLine($"job {started.Id}: {started.Kind} {started.Target}");
-        await using (var stream = await api.StreamJobEventsAsync(started.Id, cancellationToken))
-        {
-            await foreach (var jobEvent in JobEventStream.ReadAsync(stream, cancellationToken))
-            {
-                console.Out.WriteLine(Format(jobEvent));
-            }
-        }
-
-        return await api.GetJobAsync(started.Id, cancellationToken);
+        return await api.FollowToEndAsync(started, jobEvent => console.Out.WriteLine(Format(jobEvent)), cancellationToken);
     }
 
     public static string Format(JobEvent jobEvent)

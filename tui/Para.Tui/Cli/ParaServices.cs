@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Para.Client;
+using Para.Contracts;
 
 namespace Para.Tui.Cli;
 
@@ -19,6 +20,8 @@ internal static class ParaServices
             DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Lowest first: the AppHost's default local ports, then whatever the environment says.
+        builder.Configuration.AddInMemoryCollection(ServicePorts.LocalDiscoveryDefaults);
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders();
         builder.AddServiceDefaults();

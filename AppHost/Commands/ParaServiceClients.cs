@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Para.Client;
+using Para.Contracts;
+using Para.ServiceDefaults.Security;
+
+namespace Para.AppHost.Commands;
+
+public static class ParaServiceClients
+{
+    /// <summary>
+    /// The same Refit clients the console and the CLI use, aimed at the services' endpoints. The
+    /// addresses are read when a command first runs: DCP allocates them only once the app starts.
+    /// </summary>
+    public static IDistributedApplicationBuilder AddParaServiceClients(this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        builder.Services.AddParaClients(builder.Configuration);
+        builder.Services.AddOptions<ParaClientOptions>().Configure<DistributedApplicationModel>((options, model) =>
+        {
+            options.AccountsAddress = EndpointOf(model, ServiceNames.Accounts);
+            options.ContainerAuthAddress = EndpointOf(model, ServiceNames.ContainerAuth);
+            options.AdminKey = AdminKey.Load(settings.DataDirectory);
+        });
+        return builder;
+    }
+
+    private static Uri EndpointOf(DistributedApplicationModel model, string resourceName)
+    {
+        var resource = model.Resources.OfType<ProjectResource>().Single(resource => resource.Name == resourceName);
+        return new Uri(resource.GetEndpoint("http").Url);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Para.Contracts;
+using Para.ServiceDefaults.Security;
+
+namespace Para.AppHost.Running;
+
+/// <summary>
+/// After <c>Build()</c>: start the services under DCP, wait until both are healthy, then either
+/// hand this terminal to the console until it quits, or (headless) print where everything is and
+/// run until Ctrl+C. Either way the services stop with the AppHost.
+/// </summary>
+internal static class ParaRun
+{
+    private static readonly string[] Services = [ServiceNames.Accounts, ServiceNames.ContainerAuth];
+
+    public static async Task<int> RunAsync(DistributedApplication app, AppHostSettings settings)
+    {
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var hostLog = app.Services.GetService<HostLog>();
+        string? consoleDll = null;
+        if (!settings.Headless)
+        {
+            consoleDll = ConsoleProcess.LocateConsole();
+            if (!File.Exists(consoleDll))
+            {
+                await Console.Error.WriteLineAsync($"para-apphost: the console is not built at '{consoleDll}'; run 'dotnet build tui/Para.Tui' or start with --headless.");
+                return 1;
+            }
+        }
+
+        var started = Stopwatch.StartNew();
+        try
+        {
+            await app.StartAsync(stopping);
+            await WaitForServicesAsync(app, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await app.StopAsync(CancellationToken.None);
+            return 130;
+        }
+
+        var urls = Urls(app, settings);
+        if (settings.Headless)
+        {
+            PrintSummary(urls, settings, started.Elapsed);
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            return 0;
+        }
+
+        if (hostLog is not null)
+        {
+            hostLog.OffTerminal = true;
+        }
+
+        int exitCode;
+        try
+        {
+            exitCode = await ConsoleProcess.RunAsync(consoleDll!, new Dictionary<string, string>
+            {
+                [ParaDataDirectory.EnvironmentVariable] = settings.DataDirectory,
+                ["services__accounts__http__0"] = urls[ServiceNames.Accounts],
+                ["services__container-auth__http__0"] = urls[ServiceNames.ContainerAuth],
+                ["Para__Console__DashboardUrl"] = settings.DashboardLoginUrl?.AbsoluteUri ?? "",
+            }, stopping);
+        }
+        finally
+        {
+            if (hostLog is not null)
+            {
+                hostLog.OffTerminal = false;
+            }
+        }
+
+        await Console.Out.WriteLineAsync("para: console closed; stopping the services…");
+        await app.StopAsync(CancellationToken.None);
+        return exitCode;
+    }
+
+    private static async Task WaitForServicesAsync(DistributedApplication app, CancellationToken stopping)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var service in Services)
+        {
+            await Console.Out.WriteLineAsync($"para: waiting for {service} to be healthy…");
+            await notifications.WaitForResourceHealthyAsync(service, stopping);
+        }
+    }
+
+    private static Dictionary<string, string> Urls(DistributedApplication app, AppHostSettings settings)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var urls = model.Resources.OfType<ProjectResource>()
+            .Where(resource => Services.Contains(resource.Name))
+            .ToDictionary(resource => resource.Name, resource => resource.GetEndpoint("http").Url, StringComparer.Ordinal);
+        urls["data folder"] = settings.DataDirectory;
+        return urls;
+    }
+
+    private static void PrintSummary(Dictionary<string, string> urls, AppHostSettings settings, TimeSpan elapsed)
+    {
+        var seconds = elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        Console.Out.WriteLine($"para: both services healthy in {seconds} s. Ctrl+C stops everything.");
+        if (settings.DashboardLoginUrl is { } dashboard)
+        {
+            Console.Out.WriteLine($"  {"dashboard",-15} {dashboard.AbsoluteUri}");
+        }
+
+        foreach (var (name, url) in urls)
+        {
+            Console.Out.WriteLine($"  {name,-15} {url}");
+        }
+
+        Console.Out.Flush();
+    }
+}
