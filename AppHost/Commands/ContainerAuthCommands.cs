@@ -51,22 +51,24 @@ public static partial class ContainerAuthCommands
         var result = job.Result is { ValueKind: JsonValueKind.Object } json
             ? json.Deserialize<ReauthAllResult>(JsonSerializerOptions.Web)
             : null;
-        if (job.State != JobStates.Succeeded || result is null)
+        if (result is null)
         {
-            return CommandResults.Failure($"Re-authentication failed: {job.Error ?? $"job {job.Id} ended {job.State}"}.");
+            return CommandResults.Failure($"Re-authentication failed: {job.Error?.TrimEnd('.') ?? $"job {job.Id} ended {job.State}"}.");
         }
 
         var total = result.Succeeded + result.Failed;
         if (result.Failed == 0)
         {
-            return CommandResults.Success(total == 0
-                ? "There is nothing to re-authenticate: no para images or running containers."
-                : $"Re-authenticated all {total} para images and containers.");
+            var containers = result.Items.Count(item => item.Kind == "container");
+            return CommandResults.Success(
+                $"Re-authenticated {Count(total - containers, "image")} and {Count(containers, "running container")}.");
         }
 
         var first = result.Items.First(item => !item.Succeeded);
-        return CommandResults.Failure($"{result.Failed} of {total} failed; first: {first.Source}: {first.Error}.");
+        return CommandResults.Failure($"{result.Failed} of {total} failed; the first, {first.Source}: {first.Error?.TrimEnd('.')}.");
     }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static async Task<ExecuteCommandResult> CleanupTemporaryAsync(ExecuteCommandContext context)
     {

@@ -47,6 +47,8 @@ public sealed class ParaAppHost : IAsyncDisposable
         {
             ["Para__ContainerAuth__BaseImage"] = "para-test-base:latest",
             ["Para__ContainerAuth__NamePrefix"] = namePrefix,
+            // Never the user's own para-authenticated:latest, nor another test run's.
+            ["Para__ContainerAuth__AuthenticatedImage"] = $"{namePrefix}authenticated:latest",
         };
         if (oauth is not null)
         {
