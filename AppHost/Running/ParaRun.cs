@@ -42,6 +42,14 @@ internal static class ParaRun
             await app.StopAsync(CancellationToken.None);
             return 130;
         }
+        catch (InvalidOperationException exception) when (exception.Message.Contains("HTTPS", StringComparison.Ordinal))
+        {
+            // Run without the launch profile (the dll by hand): the dashboard wants https or the opt-out.
+            await Console.Error.WriteLineAsync(
+                "para-apphost: the dashboard has no http address; start with 'dotnet run --project AppHost' (its launch profile sets one) "
+                + "or set ASPNETCORE_URLS and ASPIRE_ALLOW_UNSECURED_TRANSPORT=true.");
+            return 1;
+        }
 
         var urls = Urls(app, settings);
         if (settings.Headless)

@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.Playwright;
+using Para.IntegrationTests.Infrastructure;
+
+namespace Para.IntegrationTests;
+
+/// <summary>One headless AppHost, started as a user starts it, shared by the tests below.</summary>
+public sealed class HeadlessAppHostFixture : IAsyncLifetime
+{
+    public HeadlessAppHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await HeadlessAppHost.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
+
+public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IClassFixture<HeadlessAppHostFixture>
+{
+    /// <summary>Debian's chromium, which <c>.ci/run</c> installs; a browser is never downloaded.</summary>
+    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("PARA_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private HeadlessAppHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Headless_run_prints_the_dashboard_login_url_and_each_service_on_its_configured_port()
+    {
+        Assert.Matches(@"para: both services healthy in \d+\.\d s\. Ctrl\+C stops everything\.", Host.Output);
+        Assert.Matches(@"^http://localhost:\d+/login\?t=[0-9a-f]+$", Host.PrintedUrl("dashboard"));
+        Assert.Equal($"http://localhost:{Host.AccountsPort}", Host.PrintedUrl("accounts"));
+        Assert.Equal($"http://localhost:{Host.ContainerAuthPort}", Host.PrintedUrl("container-auth"));
+        Assert.Equal(Host.DataDirectory, Host.PrintedUrl("data folder"));
+
+        using var http = new HttpClient();
+        using var ready = await http.GetAsync(new Uri($"{Host.PrintedUrl("accounts")}/ready"));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_logs_in_shows_both_services_running_and_healthy_and_lists_paras_commands()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"No browser at {ChromiumPath}: install Debian's chromium (.ci/run does) or set PARA_CHROMIUM.");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Without these Chromium reaches for Google's hosts; only loopback is allowed here.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 640 } });
+
+        await page.GotoAsync(Host.PrintedUrl("dashboard"));
+
+        // Blazor renders after load: wait for the rows, not for the page.
+        foreach (var service in new[] { "accounts", "container-auth" })
+        {
+            var row = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = service });
+            await Assertions.Expect(row.First).ToContainTextAsync("Running", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
+        }
+
+        // Aspire marks a running resource whose health check fails as "(Unhealthy)"; give the checks time to pass.
+        await Assertions.Expect(page.GetByText("Unhealthy")).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        await SaveScreenshotAsync(page);
+
+        var accountsRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "accounts" }).First;
+        await accountsRow.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Actions" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Re-authenticate account…" })).ToBeVisibleAsync();
+
+        await page.Keyboard.PressAsync("Escape");
+        var containerAuthRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "container-auth" }).First;
+        await containerAuthRow.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Actions" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Clean up temporary containers" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("\"Clean up temporary containers\" succeeded")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+    }
+
+    /// <summary>Into <c>PARA_SCREENS_DIR</c> (the README's picture comes from here), else beside the tests.</summary>
+    private static async Task SaveScreenshotAsync(IPage page)
+    {
+        var directory = Environment.GetEnvironmentVariable("PARA_SCREENS_DIR") ?? AppContext.BaseDirectory;
+        var path = Path.Combine(directory, "dashboard.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        Assert.True(new FileInfo(path).Length > 10_000, "the screenshot is empty");
+    }
+}
+
+public sealed class HeadlessAppHostStopTests
+{
+    [Fact]
+    public async Task Ctrl_c_stops_the_apphost_and_every_service_it_started()
+    {
+        var host = await HeadlessAppHost.StartAsync();
+        try
+        {
+            // The services, and DCP and the dashboard, which inherit the AppHost's environment.
+            Assert.True(host.ProcessesUsingTheDataFolder().Count >= 2);
+
+            host.Interrupt();
+
+            Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the AppHost is still running:\n{host.Output}");
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (host.ProcessesUsingTheDataFolder().Count > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+
+            Assert.Empty(host.ProcessesUsingTheDataFolder());
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
