@@ -32,6 +32,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Names of meters Para's own code writes to; exported with the framework's.</summary>
     public static readonly string[] ParaMeterNames = ["Para.Accounts", "Para.ContainerAuth", "Para.Auth"];
 
+    /// <summary>Names of activity sources Para's own code starts spans on (OAuth, refreshes, jobs).</summary>
+    public static readonly string[] ParaTraceSourceNames = ["Para.Accounts", "Para.ContainerAuth"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -68,6 +71,7 @@ public static class ServiceDefaultsExtensions
                 .AddMeter(ParaMeterNames))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                .AddSource(ParaTraceSourceNames)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Health probes arrive every second from the host; they would drown real traces.
                     aspnet.Filter = context => !IsHealthProbe(context.Request.Path))

@@ -59,6 +59,25 @@ internal sealed partial class OAuthFlow(
     /// <summary>Redeems the state's session, exchanges the code, and creates or updates the account.</summary>
     public async Task<OAuthCompletion> CompleteAsync(string? state, string pasted, CancellationToken cancellationToken)
     {
+        using var activity = AccountsTelemetry.Source.StartActivity("OAuth completion");
+        var completion = await CompleteCoreAsync(state, pasted, cancellationToken);
+        if (completion.Account is { } account)
+        {
+            activity?.SetTag(AccountsTelemetry.AccountIdTag, account.Id);
+            activity?.SetTag(AccountsTelemetry.AccountNameTag, account.Name);
+            AccountsTelemetry.Succeeded(activity, "signed-in");
+        }
+        else if (completion.Failure is { } failure)
+        {
+            activity?.SetTag("http.response.status_code", failure.StatusCode);
+            AccountsTelemetry.Failed(activity, failure.ProviderError ?? "refused", failure.Title);
+        }
+
+        return completion;
+    }
+
+    private async Task<OAuthCompletion> CompleteCoreAsync(string? state, string pasted, CancellationToken cancellationToken)
+    {
         var (code, pastedState) = SplitPasted(pasted);
         if (code.Length == 0)
         {

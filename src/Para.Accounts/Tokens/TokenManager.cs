@@ -172,6 +172,29 @@ internal sealed partial class TokenManager : IAccountTokenService
 
     private async Task<TokenOperationResult> RefreshOnceAsync(string accountId, bool force)
     {
+        // A span for each refresh that asks the provider, not for each background check of a fresh token.
+        var account = _store.Find(accountId);
+        using var activity = force || account?.Tokens is not { } tokens || IsDue(tokens.ExpiresAtMs)
+            ? AccountsTelemetry.Source.StartActivity("Token refresh")
+            : null;
+        activity?.SetTag(AccountsTelemetry.AccountIdTag, accountId);
+        activity?.SetTag(AccountsTelemetry.AccountNameTag, account?.Name);
+        activity?.SetTag("para.refresh.forced", force);
+        var result = await RefreshOnceCoreAsync(accountId, force);
+        if (result.Success)
+        {
+            AccountsTelemetry.Succeeded(activity, "refreshed");
+        }
+        else
+        {
+            AccountsTelemetry.Failed(activity, result.ShouldRetry ? "transient" : "refused", result.Message);
+        }
+
+        return result;
+    }
+
+    private async Task<TokenOperationResult> RefreshOnceCoreAsync(string accountId, bool force)
+    {
         var state = State(accountId);
         var account = _store.Find(accountId);
         if (account?.Tokens is not { } tokens)

@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
+using Para.Contracts.ContainerAuth;
 
 namespace Para.ContainerAuth.Jobs;
 
@@ -32,7 +33,7 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
         }
 
         job.Report("queued", 0, $"{kind} {target}");
-        _ = Task.Run(() => RunAsync(job, kind, work), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(job, kind, target, work), CancellationToken.None);
         return job;
     }
 
@@ -40,9 +41,13 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
 
     public IReadOnlyList<Job> List() => _order.Select(Find).OfType<Job>().Reverse().ToArray();
 
-    private async Task RunAsync(Job job, string kind, Func<Job, CancellationToken, Task<JobOutcome>> work)
+    private async Task RunAsync(Job job, string kind, string target, Func<Job, CancellationToken, Task<JobOutcome>> work)
     {
         var started = timeProvider.GetTimestamp();
+        using var activity = ContainerAuthTelemetry.Source.StartActivity($"Job {kind}");
+        activity?.SetTag("para.job.id", job.Id);
+        activity?.SetTag("para.job.kind", kind);
+        activity?.SetTag("para.job.target", target);
         try
         {
             var outcome = await work(job, lifetime.ApplicationStopping);
@@ -65,6 +70,9 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
         }
         finally
         {
+            var finished = job.Snapshot();
+            activity?.SetTag("para.job.state", finished.State);
+            activity?.SetStatus(finished.State == JobStates.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, finished.Error);
             _durations.Record(timeProvider.GetElapsedTime(started).TotalSeconds,
                 new TagList { { "kind", kind }, { "state", job.Snapshot().State } });
         }

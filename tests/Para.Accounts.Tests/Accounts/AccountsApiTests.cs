@@ -72,6 +72,40 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
     }
 
     [Fact]
+    public async Task Each_oauth_completion_and_refresh_is_a_span_naming_the_account_and_never_a_token()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Para.Accounts",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        var begin = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("traced"));
+        var account = await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await oauth.SignInAsync(begin.AuthorizeUrl)));
+        var firstTokens = _factory.Store.Find("traced")!.Tokens!;
+        using (var refresh = await _client.PostAsync(new Uri("/health/auth/refresh?account=traced", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        }
+
+        var ours = spans.Where(span => Equals(span.GetTagItem("para.account.name"), "traced")).ToList();
+        var completion = Assert.Single(ours, span => span.OperationName == "OAuth completion");
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Ok, completion.Status);
+        Assert.Equal(account.Id, completion.GetTagItem("para.account.id"));
+        var refreshSpan = Assert.Single(ours, span => span.OperationName == "Token refresh");
+        Assert.Equal("refreshed", refreshSpan.GetTagItem("para.outcome"));
+        var secrets = new[] { firstTokens.AccessToken, firstTokens.RefreshToken, _factory.Store.Find("traced")!.Tokens!.AccessToken };
+        foreach (var value in ours.SelectMany(span => span.TagObjects).Select(tag => tag.Value?.ToString() ?? "")
+            .Concat(ours.Select(span => span.StatusDescription ?? "")))
+        {
+            Assert.DoesNotContain(secrets, secret => value.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_bare_code_with_the_state_alongside_is_accepted()
     {
         var begin = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("bare"));

@@ -185,6 +185,30 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task Each_job_is_a_span_with_its_id_kind_and_final_state()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Para.ContainerAuth",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+
+        var job = await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+
+        var span = Assert.Single(spans, span => Equals(span.GetTagItem("para.job.id"), job.Id));
+        Assert.Equal("Job auth-setup", span.OperationName);
+        Assert.Equal("auth-setup", span.GetTagItem("para.job.kind"));
+        Assert.Equal(JobStates.Succeeded, span.GetTagItem("para.job.state"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Ok, span.Status);
+    }
+
+    [Fact]
     public async Task Cleanup_of_temporary_containers_keeps_authenticated_images_and_volumes()
     {
         await using var host = docker.CreateHost();
