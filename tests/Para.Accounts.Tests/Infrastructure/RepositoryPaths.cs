@@ -12,6 +12,8 @@ internal static class RepositoryPaths
 
     public static string ParaDll => Path.Combine(Root, "tui", "Para.Tui", "bin", Configuration, "net10.0", "para.dll");
 
+    public static string AppHostDll => Path.Combine(Root, "AppHost", "bin", Configuration, "net10.0", "Para.AppHost.dll");
+
     public static string TestsDll => typeof(RepositoryPaths).Assembly.Location;
 
     private static string FindRoot()

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Para.Accounts.Tests.Infrastructure;
 
 namespace Para.IntegrationTests.Infrastructure;
 
@@ -18,19 +17,19 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HeadlessAppHost(Process process, string dataDirectory, int accountsPort, int containerAuthPort)
+    private HeadlessAppHost(Process process, AppHostLaunch launch)
     {
         _process = process;
-        DataDirectory = dataDirectory;
-        AccountsPort = accountsPort;
-        ContainerAuthPort = containerAuthPort;
+        Launch = launch;
     }
 
-    public string DataDirectory { get; }
+    public AppHostLaunch Launch { get; }
 
-    public int AccountsPort { get; }
+    public string DataDirectory => Launch.DataDirectory;
 
-    public int ContainerAuthPort { get; }
+    public int AccountsPort => Launch.AccountsPort;
+
+    public int ContainerAuthPort => Launch.ContainerAuthPort;
 
     public int ProcessId => _process.Id;
 
@@ -53,29 +52,22 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
 
     public static async Task<HeadlessAppHost> StartAsync()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("para-headless-").FullName;
-        var (accounts, containerAuth) = (FreePort(), FreePort());
+        var launch = AppHostLaunch.Create();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            ArgumentList = { AppHostDll(), "--headless" },
-            Environment =
-            {
-                ["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}",
-                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
-                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
-                ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
-                ["DOTNET_ENVIRONMENT"] = "Development",
-                ["PARA_DATA_DIR"] = dataDirectory,
-                ["Para__Ports__accounts"] = accounts.ToString(CultureInfo.InvariantCulture),
-                ["Para__Ports__container-auth"] = containerAuth.ToString(CultureInfo.InvariantCulture),
-            },
+            ArgumentList = { RepositoryPaths.AppHostDll, "--headless" },
         };
+        foreach (var (name, value) in launch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The AppHost did not start.");
-        var host = new HeadlessAppHost(process, dataDirectory, accounts, containerAuth);
+        var host = new HeadlessAppHost(process, launch);
         process.OutputDataReceived += (_, line) => host.Append(line.Data);
         process.ErrorDataReceived += (_, line) => host.Append(line.Data);
         process.BeginOutputReadLine();
@@ -112,33 +104,7 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Processes whose environment names this AppHost's data folder: the services it started.</summary>
-    public IReadOnlyList<int> ProcessesUsingTheDataFolder()
-    {
-        var marker = $"PARA_DATA_DIR={DataDirectory}\0";
-        var found = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == _process.Id)
-            {
-                continue;
-            }
-
-            try
-            {
-                if (File.ReadAllText(Path.Combine(directory, "environ")).Contains(marker, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // Gone meanwhile, or not ours to read.
-            }
-        }
-
-        return found;
-    }
+    public IReadOnlyList<int> ProcessesUsingTheDataFolder() => Launch.ProcessesUsingTheDataFolder(except: _process.Id);
 
     private void Append(string? line)
     {
@@ -162,26 +128,6 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
         }
     }
 
-    private static string AppHostDll()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Para.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Para.sln not found above the test folder."),
-            "AppHost", "bin", configuration, "net10.0", "Para.AppHost.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static void Signal(string signal, int pid)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, pid.ToString(CultureInfo.InvariantCulture) } });
@@ -200,13 +146,6 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
         }
 
         _process.Dispose();
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A log file still closing; the temp folder is cleaned by the OS.
-        }
+        Launch.DeleteDataFolder();
     }
 }

@@ -18,11 +18,15 @@ internal sealed class TmuxSession : IDisposable
     /// <summary><c>para.dll</c> beside the tests (the project reference copies the app and its runtimeconfig).</summary>
     public static string ParaDll => Path.Combine(AppContext.BaseDirectory, "para.dll");
 
-    public static TmuxSession StartPara(IReadOnlyDictionary<string, string> environment, int width = 80, int height = 24, params string[] arguments)
+    public static TmuxSession StartPara(IReadOnlyDictionary<string, string> environment, int width = 80, int height = 24, params string[] arguments) =>
+        StartDotnet(ParaDll, environment, width, height, arguments);
+
+    /// <summary>Any built .NET program (<c>dotnet DLL ARGS</c>) in the pane, e.g. the AppHost.</summary>
+    public static TmuxSession StartDotnet(string dll, IReadOnlyDictionary<string, string> environment, int width = 80, int height = 24, params string[] arguments)
     {
         var session = new TmuxSession($"para-e2e-{Guid.NewGuid():N}"[..20]);
         var assignments = environment.Select(pair => Quote($"{pair.Key}={pair.Value}"));
-        var program = string.Join(' ', new[] { "dotnet", Quote(ParaDll) }.Concat(arguments.Select(Quote)));
+        var program = string.Join(' ', new[] { "dotnet", Quote(dll) }.Concat(arguments.Select(Quote)));
         // env -i: only what the test gives (plus what a terminal needs), so the developer's own
         // PARA_* or NO_COLOR settings cannot change the outcome.
         var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root ? $"DOTNET_ROOT={Quote(root)} " : "";
