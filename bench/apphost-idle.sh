@@ -31,7 +31,7 @@ grep "both services healthy" "$log"
 
 pids() {
   for dir in /proc/[0-9]*; do
-    tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "PARA_DATA_DIR=$data" && basename "$dir"
+    { tr '\0' '\n' <"$dir/environ"; } 2>/dev/null | grep -qx "PARA_DATA_DIR=$data" && basename "$dir"
   done
 }
 sleep 10   # first health checks, dashboard start-up: not idle
