@@ -20,7 +20,7 @@ internal sealed class ConsoleScreen : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SessionToken? _session;
 
-    public ConsoleScreen(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, TimeSpan? pollInterval = null)
+    public ConsoleScreen(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, TimeSpan? pollInterval = null, Func<string, bool>? sendToClipboard = null)
     {
         Data = data;
         Clock = new FakeTimeProvider(Fixtures.Now);
@@ -29,11 +29,18 @@ internal sealed class ConsoleScreen : IDisposable
         App.Driver!.SetScreenSize(width, height);
         var options = new ConsoleOptions { PollInterval = pollInterval ?? TimeSpan.FromSeconds(2), UseColor = useColor };
         Model = new ConsoleViewModel(data, Clock, options);
-        Window = new ConsoleWindow(App, Model, _stopping);
+        Window = new ConsoleWindow(App, Model, _stopping, sendToClipboard ?? (text =>
+        {
+            SentToClipboard.Add(text);
+            return true;
+        }));
         _session = App.Begin(Window);
     }
 
     public FakeConsoleData Data { get; }
+
+    /// <summary>What the console sent to the terminal's clipboard (the headless driver has no terminal).</summary>
+    public List<string> SentToClipboard { get; } = [];
 
     public FakeTimeProvider Clock { get; }
 
@@ -46,9 +53,9 @@ internal sealed class ConsoleScreen : IDisposable
     public ConsoleWindow Window { get; }
 
     /// <summary>Starts polling and the event stream, and waits for the first loads to land.</summary>
-    public static ConsoleScreen Start(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true)
+    public static ConsoleScreen Start(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, Func<string, bool>? sendToClipboard = null)
     {
-        var screen = new ConsoleScreen(data, width, height, useColor);
+        var screen = new ConsoleScreen(data, width, height, useColor, sendToClipboard: sendToClipboard);
         screen.Window.Start();
         screen.Settle();
         return screen;

@@ -41,7 +41,7 @@ public static class ConsoleKeys
         new("v", ConsoleAction.Verify, "Verify", "verify the selected image or container", false),
         new("Enter", ConsoleAction.Details, "Details", "details of the selected account", false),
         new("/", ConsoleAction.Filter, "Filter", "filter the current table", true),
-        new("s", ConsoleAction.Sort, "Sort", "sort by the next column", false),
+        new("s", ConsoleAction.Sort, "Sort", "sort by the column at the cursor (again: reverse)", false),
         new("F5", ConsoleAction.Reload, "Reload", "reload everything now", false),
         new("q", ConsoleAction.Quit, "Quit", "quit (also Ctrl+Q)", true),
     ];

@@ -23,9 +23,11 @@ internal sealed class ConsoleWindow : Window
     private readonly Tabs _tabs;
     private readonly List<object> _timers = [];
     private readonly View[] _tabViews;
+    private readonly Func<string, bool> _sendToClipboard;
 
-    public ConsoleWindow(IApplication app, ConsoleViewModel model, CancellationTokenSource stopping)
+    public ConsoleWindow(IApplication app, ConsoleViewModel model, CancellationTokenSource stopping, Func<string, bool>? sendToClipboard = null)
     {
+        _sendToClipboard = sendToClipboard ?? (text => TerminalClipboard.TrySend(app, text));
         _app = app;
         _model = model;
         _stopping = stopping;
@@ -372,7 +374,7 @@ internal sealed class ConsoleWindow : Window
 
     private void OpenOAuth(ReauthViewModel reauth)
     {
-        var dialog = new ReauthDialog(reauth, Work, CopyToClipboard);
+        var dialog = new ReauthDialog(reauth, Work, _sendToClipboard);
         dialog.Completed += (_, account) =>
         {
             _model.Report($"{account.Name} {(reauth.IsNewAccount ? "added" : "re-authenticated")}.");
@@ -396,9 +398,6 @@ internal sealed class ConsoleWindow : Window
             dialog.SetScheme(monochrome);
         }
     }
-
-    private bool CopyToClipboard(string text) =>
-        _app.Clipboard is { IsSupported: true } clipboard && clipboard.TrySetClipboardData(text);
 
     private void OpenFilter()
     {
@@ -428,9 +427,9 @@ internal sealed class ConsoleWindow : Window
         void Cycle<T>(TableTab<T> tab)
             where T : class
         {
-            tab.State.CycleSort();
+            tab.State.SortBy(tab.SelectedColumn);
             tab.Rebuild();
-            _model.Report(tab.State.SortColumn is { } column ? $"Sorted by {tab.State.Columns[column].Header}." : "Back to the services' order.");
+            _model.Report(tab.State.SortDescription);
         }
 
         switch (_model.Tab)

@@ -53,6 +53,9 @@ internal class TableTab<T> : View
     /// <summary>The row under the cursor, or null when the table is empty.</summary>
     public T? Selected => Table.Value?.SelectedCell.Y is { } row && row >= 0 && row < _visible.Count ? _visible[row] : null;
 
+    /// <summary>The column under the cursor (← and → move it); <c>s</c> sorts by it.</summary>
+    public int SelectedColumn => Math.Clamp(Table.Value?.SelectedCell.X ?? 0, 0, State.Columns.Count - 1);
+
     /// <summary>Rebuilds the source when the rows, filter or sort changed since the last time.</summary>
     public void Refresh()
     {
@@ -66,6 +69,7 @@ internal class TableTab<T> : View
     {
         _shownVersion = State.Version;
         var selectedKey = Selected is { } selected ? State.KeyOf(selected) : null;
+        var selectedColumn = SelectedColumn;
         var rowOffset = Table.RowOffset;
         _visible = State.Visible(Now());
 
@@ -91,7 +95,7 @@ internal class TableTab<T> : View
         Table.RowOffset = Math.Min(rowOffset, Math.Max(0, _visible.Count - 1));
         if (_visible.Count > 0)
         {
-            Table.SetSelection(0, Math.Max(0, restored), false);
+            Table.SetSelection(selectedColumn, Math.Max(0, restored), false);
         }
 
         Footer.Text = State.Footer(Now());
