@@ -14,6 +14,12 @@ public sealed class ConsoleOptions
     /// <summary>How long to wait before reconnecting a broken event stream. Default 5 s.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The Aspire dashboard's login URL (<c>Para__Console__DashboardUrl</c>, set by the AppHost), or
+    /// null. The help dialog shows it whole, and the header says "dashboard" when there is room.
+    /// </summary>
+    public Uri? DashboardUrl { get; set; }
+
     /// <summary>False when <c>NO_COLOR</c> is set (https://no-color.org): status is then text only.</summary>
     public bool UseColor { get; set; } = true;
 
@@ -32,6 +38,11 @@ public sealed class ConsoleOptions
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"{SectionName}:PollInterval must be between 250 ms and 1 hour (it is {PollInterval})."));
+        }
+
+        if (DashboardUrl is { IsAbsoluteUri: false })
+        {
+            throw new InvalidOperationException($"{SectionName}:DashboardUrl must be an absolute URL.");
         }
 
         if (ReconnectDelay < TimeSpan.FromMilliseconds(100) || ReconnectDelay > TimeSpan.FromHours(1))

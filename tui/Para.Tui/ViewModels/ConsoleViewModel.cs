@@ -113,6 +113,14 @@ public sealed class ConsoleViewModel
     public string Header =>
         $"para │ {ServiceText(ServiceNames.Accounts, AccountsUp)} │ {ServiceText(ServiceNames.ContainerAuth, ContainerAuthUp)} │ {EventStreamState}";
 
+    /// <summary>The header for a line of <paramref name="width"/> columns: with a "dashboard" hint when one is configured and it fits.</summary>
+    public string HeaderFor(int width)
+    {
+        const string hint = " │ dashboard: ?";
+        var header = Header;
+        return Options.DashboardUrl is not null && header.Length + hint.Length <= width ? header + hint : header;
+    }
+
     private static string ServiceText(string name, bool? up) => up switch
     {
         true => $"{name} ● up",

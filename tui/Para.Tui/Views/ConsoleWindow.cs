@@ -274,7 +274,7 @@ internal sealed class ConsoleWindow : Window
                 Quit();
                 break;
             case ConsoleAction.Help:
-                Open(new HelpDialog());
+                Open(new HelpDialog(_model.Options.DashboardUrl, _app.Screen.Width));
                 break;
             case ConsoleAction.Reload:
                 _model.Report("Reloading…");
@@ -508,7 +508,7 @@ internal sealed class ConsoleWindow : Window
     }
 
     // Assigning the same text still re-lays out and redraws; an idle console should not.
-    private void RenderHeader() => SetIfChanged(_header, _model.Header);
+    private void RenderHeader() => SetIfChanged(_header, _model.HeaderFor(_app.Screen.Width));
 
     internal static void SetIfChanged(View view, string text)
     {
