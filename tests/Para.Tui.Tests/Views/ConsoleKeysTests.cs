@@ -15,14 +15,29 @@ public sealed class ConsoleKeysTests
         screen.Press(new Key('?'));
 
         Assert.IsType<HelpDialog>(screen.Window.OpenDialog);
-        foreach (var key in ConsoleKeys.All)
+        foreach (var command in screen.Window.AllCommands)
         {
-            ScreenAssert.Shows(screen, key.Description);
+            ScreenAssert.Shows(screen, command.Help);
         }
 
         screen.Press(Key.Esc);
         Assert.Null(screen.Window.OpenDialog);
         ScreenAssert.DoesNotShow(screen, "show this list of keys");
+    }
+
+    [Fact]
+    public void A_key_of_another_tab_says_where_it_works_and_does_nothing_here()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('v'));
+        ScreenAssert.Shows(screen, "v works on 2 Images and 3 Containers.");
+        Assert.Equal(0, data.CallsTo("Verify"));
+
+        screen.Press(new Key('4'), new Key('p'));
+        ScreenAssert.Shows(screen, "p works on 1 Accounts.");
+        Assert.Equal(0, data.CallsTo("SetPaused"));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Para.Tui.ViewModels;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
@@ -6,17 +5,17 @@ using Terminal.Gui.Views;
 namespace Para.Tui.Views;
 
 /// <summary>
-/// <c>?</c>: every key of the console, read from <see cref="ConsoleKeys.All"/>, and the Aspire
+/// <c>?</c>: every command of the console (<see cref="ConsoleWindow.AllCommands"/>), and the Aspire
 /// dashboard's URL when one is configured, whole on its own line(s) with nothing beside it.
 /// </summary>
 internal sealed class HelpDialog : ConsoleDialog
 {
     private const int KeysWidth = 66;
 
-    public HelpDialog(Uri? dashboardUrl = null, int screenWidth = 80)
-        : base("Keys (Esc closes)", Math.Max(KeysWidth, (dashboardUrl?.AbsoluteUri.Length ?? 0) + 2), ConsoleKeys.All.Count + 4 + DashboardRows(dashboardUrl, screenWidth))
+    public HelpDialog(IReadOnlyList<ConsoleCommand> commands, Uri? dashboardUrl = null, int screenWidth = 80)
+        : base("Keys (Esc closes)", Math.Max(KeysWidth, (dashboardUrl?.AbsoluteUri.Length ?? 0) + 2), commands.Count + 4 + DashboardRows(dashboardUrl, screenWidth))
     {
-        var lines = ConsoleKeys.All.Select(key => $"{key.Keys,-7} {key.Description}").ToList();
+        var lines = commands.Select(command => $"{command.Keys,-7} {command.Help}").ToList();
         var keys = new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = lines.Count, Text = string.Join('\n', lines) };
         Add(keys);
         if (dashboardUrl is not null)

@@ -1,5 +1,6 @@
 using Para.Tui.ViewModels;
 using Terminal.Gui.Drawing;
+using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
@@ -10,17 +11,18 @@ namespace Para.Tui.Views;
 /// filter or sort change (keeping the selected row and scroll position); cells are computed when
 /// drawn, so countdowns move on a redraw without a rebuild.
 /// </summary>
-internal class TableTab<T> : View
+internal class TableTab<T> : View, ICommandTab
     where T : class
 {
     private IReadOnlyList<T> _visible = [];
     private int _shownVersion = -1;
 
-    public TableTab(string title, TableState<T> state, Func<DateTimeOffset> now, ConsolePalette palette, Dim? tableHeight = null)
+    public TableTab(string title, TableState<T> state, IConsoleHost host, ConsolePalette palette, Dim? tableHeight = null)
     {
         Title = title;
+        Host = host;
+        Now = () => host.Model.Now;
         State = state;
-        Now = now;
         Palette = palette;
         CanFocus = true;
         Width = Dim.Fill();
@@ -39,6 +41,26 @@ internal class TableTab<T> : View
     }
 
     public TableState<T> State { get; }
+
+    /// <summary><c>/</c> and <c>s</c>, then whatever the tab adds (<see cref="OwnCommands"/>).</summary>
+    public IReadOnlyList<ConsoleCommand> Commands => field ??=
+    [
+        .. OwnCommands(),
+        new("/", "Filter", "filter the current table", [new Key('/')], _ => Host.Open(new FilterDialog(State.Title, State.Filter, text =>
+        {
+            State.Filter = text;
+            Rebuild();
+        })))
+        { InStatusBar = true },
+        new("s", "Sort", "sort by the column at the cursor (again: reverse)", [new Key('s')], _ =>
+        {
+            State.SortBy(SelectedColumn);
+            Rebuild();
+            Host.Report(State.SortDescription);
+        }),
+    ];
+
+    protected IConsoleHost Host { get; }
 
     public TableView Table { get; }
 
@@ -111,6 +133,9 @@ internal class TableTab<T> : View
             Table.SetNeedsDraw();
         }
     }
+
+    /// <summary>The tab's own commands, before filter and sort.</summary>
+    protected virtual IEnumerable<ConsoleCommand> OwnCommands() => [];
 
     /// <summary>Whether a cell reads the clock (a countdown or an age), so the table redraws every second.</summary>
     protected virtual bool HasCountdowns => true;
