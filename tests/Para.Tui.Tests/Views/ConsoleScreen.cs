@@ -123,6 +123,16 @@ internal sealed class ConsoleScreen : IDisposable
         }
     }
 
+    /// <summary>The screen as the main loop leaves it: only what needed drawing was drawn (no forced redraw).</summary>
+    public IReadOnlyList<string> DrawnLines
+    {
+        get
+        {
+            App.LayoutAndDraw(false);
+            return (App.Driver!.ToString() ?? "").Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        }
+    }
+
     public IReadOnlyList<string> Lines => Text.Replace("\r", "", StringComparison.Ordinal).Split('\n');
 
     public void Dispose()

@@ -48,6 +48,18 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
         GlobalCommands = BuildGlobalCommands();
         _tabs = new Tabs { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(2) };
         _tabs.Add(_tabViews);
+
+        // The tab headers are joined from every tab's border lines (Tabs renders their line canvas
+        // together). When only the tab on screen redraws, as after a countdown tick or a dialog
+        // closing, the other headers' lines are missing and the joins under them vanish; so
+        // whenever the tabs draw, every tab draws.
+        _tabs.DrawingSubViews += (_, _) =>
+        {
+            foreach (var tab in _tabViews)
+            {
+                tab.SetNeedsDraw();
+            }
+        };
         _tabs.ValueChanged += (_, e) =>
         {
             if (e.NewValue is { } tab && Array.IndexOf(_tabViews, tab) is >= 0 and var index)
