@@ -30,7 +30,9 @@ internal static class ParaConsole
         string? failure = null;
         using (var stopping = new CancellationTokenSource())
         {
+            QuietMainLoop.BeforeInit();
             using IApplication app = Application.Create().Init();
+            QuietMainLoop.Apply(app);
             using var window = new ConsoleWindow(app, model, stopping);
             window.Start();
             try

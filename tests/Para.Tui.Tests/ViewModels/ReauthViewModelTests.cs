@@ -10,7 +10,7 @@ public sealed class ReauthViewModelTests
     {
         var data = Fixtures.World();
         var model = new ReauthViewModel(data, time ?? new FakeTimeProvider(Fixtures.Now), "work");
-        model.Started(data.OAuthStart, copiedToClipboard: false);
+        model.Started(data.OAuthStart, sentToTerminalClipboard: false);
         return model;
     }
 

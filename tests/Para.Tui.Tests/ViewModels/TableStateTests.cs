@@ -27,27 +27,39 @@ public sealed class TableStateTests
     }
 
     [Fact]
-    public void Sort_cycles_columns_then_returns_to_the_services_order()
+    public void Sorting_a_column_again_reverses_it_and_a_third_time_returns_to_the_services_order()
     {
         var table = Accounts();
 
-        table.CycleSort();
+        table.SortBy(0);
         Assert.Equal(["home", "legacy", "spare", "work"], table.Visible(Fixtures.Now).Select(a => a.Name));
-        table.CycleSort();
-        table.CycleSort();
-        table.CycleSort();
-        Assert.Equal("Status▲", table.HeaderOf(3));
-        Assert.Equal(["work", "home", "legacy", "spare"], table.Visible(Fixtures.Now).Select(a => a.Name));
-        table.CycleSort();
-        Assert.Equal(["legacy", "home", "spare", "work"], table.Visible(Fixtures.Now).Select(a => a.Name));
+        Assert.Equal("Name▲", table.HeaderOf(0));
 
-        for (var i = 0; i < table.Columns.Count - 4; i++)
-        {
-            table.CycleSort();
-        }
+        table.SortBy(0);
+        Assert.Equal(["work", "spare", "legacy", "home"], table.Visible(Fixtures.Now).Select(a => a.Name));
+        Assert.Equal("Name▼", table.HeaderOf(0));
+        Assert.Equal("Sorted by Name, descending.", table.SortDescription);
 
+        table.SortBy(0);
         Assert.Null(table.SortColumn);
         Assert.Equal(["work", "home", "legacy", "spare"], table.Visible(Fixtures.Now).Select(a => a.Name));
+    }
+
+    [Fact]
+    public void Another_column_sorts_ascending_and_empty_cells_stay_last_either_way()
+    {
+        var table = Accounts();
+        table.Replace([.. Fixtures.Accounts, Fixtures.Account("never", expiresIn: TimeSpan.Zero) with { LastUsed = null }]);
+        const int lastUsed = 7;
+
+        table.SortBy(3);
+        table.SortBy(lastUsed);
+        Assert.False(table.SortDescending);
+        Assert.Equal("never", table.Visible(Fixtures.Now)[^1].Name);
+
+        table.SortBy(lastUsed);
+        Assert.True(table.SortDescending);
+        Assert.Equal("never", table.Visible(Fixtures.Now)[^1].Name);
     }
 
     [Fact]

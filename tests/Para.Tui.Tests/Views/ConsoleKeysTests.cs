@@ -15,14 +15,29 @@ public sealed class ConsoleKeysTests
         screen.Press(new Key('?'));
 
         Assert.IsType<HelpDialog>(screen.Window.OpenDialog);
-        foreach (var key in ConsoleKeys.All)
+        foreach (var command in screen.Window.AllCommands)
         {
-            ScreenAssert.Shows(screen, key.Description);
+            ScreenAssert.Shows(screen, command.Help);
         }
 
         screen.Press(Key.Esc);
         Assert.Null(screen.Window.OpenDialog);
         ScreenAssert.DoesNotShow(screen, "show this list of keys");
+    }
+
+    [Fact]
+    public void A_key_of_another_tab_says_where_it_works_and_does_nothing_here()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('v'));
+        ScreenAssert.Shows(screen, "v works on 2 Images and 3 Containers.");
+        Assert.Equal(0, data.CallsTo("Verify"));
+
+        screen.Press(new Key('4'), new Key('p'));
+        ScreenAssert.Shows(screen, "p works on 1 Accounts.");
+        Assert.Equal(0, data.CallsTo("SetPaused"));
     }
 
     [Fact]
@@ -75,7 +90,41 @@ public sealed class ConsoleKeysTests
     }
 
     [Fact]
-    public void Sort_cycles_through_the_columns()
+    public void S_again_on_the_same_column_reverses_the_sort()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+
+        screen.Press(new Key('s'), new Key('s'));
+
+        Assert.Equal(["work", "spare", "legacy", "home"], screen.Window.Accounts.VisibleRows.Select(a => a.Name));
+        ScreenAssert.Shows(screen, "Name▼", "Sorted by Name, descending.");
+
+        screen.Press(Key.CursorRight, new Key('s'));
+        Assert.Equal(1, screen.Model.Accounts.SortColumn);
+        ScreenAssert.Shows(screen, "Mode▲", "Sorted by Mode, ascending.");
+    }
+
+    [Fact]
+    public void The_filter_dialog_opens_with_the_current_filter_selected_so_typing_replaces_it()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+        screen.Press(new Key('/'));
+        screen.Type("console");
+        screen.Press(Key.Enter);
+
+        screen.Press(new Key('/'));
+        Assert.Equal("console", Assert.IsType<FilterDialog>(screen.Window.OpenDialog).FilterText);
+        screen.Type("leg");
+        screen.Press(Key.Enter);
+        ScreenAssert.Shows(screen, "legacy", "filter \"leg\": 1 of 4");
+
+        screen.Press(new Key('/'), Key.Backspace, Key.Enter);
+        Assert.Equal("", screen.Model.Accounts.Filter);
+        ScreenAssert.Shows(screen, "work", "home", "legacy", "spare");
+    }
+
+    [Fact]
+    public void S_sorts_by_the_column_under_the_cursor()
     {
         var data = Fixtures.World();
         data.Accounts = [.. Fixtures.Accounts.Reverse()];
@@ -85,7 +134,7 @@ public sealed class ConsoleKeysTests
 
         Assert.Equal(0, screen.Model.Accounts.SortColumn);
         Assert.Equal(["home", "legacy", "spare", "work"], screen.Window.Accounts.VisibleRows.Select(a => a.Name));
-        ScreenAssert.Shows(screen, "Name▲", "Sorted by Name.");
+        ScreenAssert.Shows(screen, "Name▲", "Sorted by Name, ascending.");
     }
 
     [Fact]

@@ -20,20 +20,27 @@ internal sealed class ConsoleScreen : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SessionToken? _session;
 
-    public ConsoleScreen(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, TimeSpan? pollInterval = null)
+    public ConsoleScreen(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, TimeSpan? pollInterval = null, Func<string, bool>? sendToClipboard = null, Uri? dashboardUrl = null)
     {
         Data = data;
         Clock = new FakeTimeProvider(Fixtures.Now);
         AppTime = new VirtualTimeProvider();
         App = Application.Create(AppTime).Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
-        var options = new ConsoleOptions { PollInterval = pollInterval ?? TimeSpan.FromSeconds(2), UseColor = useColor };
+        var options = new ConsoleOptions { PollInterval = pollInterval ?? TimeSpan.FromSeconds(2), UseColor = useColor, DashboardUrl = dashboardUrl };
         Model = new ConsoleViewModel(data, Clock, options);
-        Window = new ConsoleWindow(App, Model, _stopping);
+        Window = new ConsoleWindow(App, Model, _stopping, sendToClipboard ?? (text =>
+        {
+            SentToClipboard.Add(text);
+            return true;
+        }));
         _session = App.Begin(Window);
     }
 
     public FakeConsoleData Data { get; }
+
+    /// <summary>What the console sent to the terminal's clipboard (the headless driver has no terminal).</summary>
+    public List<string> SentToClipboard { get; } = [];
 
     public FakeTimeProvider Clock { get; }
 
@@ -46,9 +53,9 @@ internal sealed class ConsoleScreen : IDisposable
     public ConsoleWindow Window { get; }
 
     /// <summary>Starts polling and the event stream, and waits for the first loads to land.</summary>
-    public static ConsoleScreen Start(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true)
+    public static ConsoleScreen Start(FakeConsoleData data, int width = 80, int height = 24, bool useColor = true, Func<string, bool>? sendToClipboard = null, Uri? dashboardUrl = null)
     {
-        var screen = new ConsoleScreen(data, width, height, useColor);
+        var screen = new ConsoleScreen(data, width, height, useColor, sendToClipboard: sendToClipboard, dashboardUrl: dashboardUrl);
         screen.Window.Start();
         screen.Settle();
         return screen;
@@ -113,6 +120,16 @@ internal sealed class ConsoleScreen : IDisposable
         {
             App.LayoutAndDraw(true);
             return App.Driver!.ToString() ?? "";
+        }
+    }
+
+    /// <summary>The screen as the main loop leaves it: only what needed drawing was drawn (no forced redraw).</summary>
+    public IReadOnlyList<string> DrawnLines
+    {
+        get
+        {
+            App.LayoutAndDraw(false);
+            return (App.Driver!.ToString() ?? "").Replace("\r", "", StringComparison.Ordinal).Split('\n');
         }
     }
 

@@ -1,6 +1,7 @@
 using Para.Tui.Tests.Fakes;
 using Para.Tui.ViewModels;
 using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
 
 namespace Para.Tui.Tests.Views;
 
@@ -94,6 +95,25 @@ public sealed class ConsoleTabsTests
         Assert.Contains("100%", ScreenAssert.LineWith(screen, "verify"), StringComparison.Ordinal);
         Assert.Contains("refreshed", ScreenAssert.LineWith(screen, "accounts       refreshed"), StringComparison.Ordinal);
         Assert.Contains("events: live", screen.Lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_tab_headers_stay_joined_after_a_countdown_tick_and_after_a_dialog_closes()
+    {
+        using var screen = ConsoleScreen.Start(Fixtures.World());
+        const string joined = "╰────────┴────────────┴────────┴────────────┴";
+        Assert.Contains(joined, screen.DrawnLines[3], StringComparison.Ordinal);
+
+        // As the main loop does it: the tick's timer runs, then only what changed is drawn.
+        screen.Clock.Advance(TimeSpan.FromSeconds(1));
+        screen.AppTime.Advance(TimeSpan.FromSeconds(1));
+        screen.App.TimedEvents!.RunTimers();
+        Assert.Contains(joined, screen.DrawnLines[3], StringComparison.Ordinal);
+
+        screen.Press(new Key('?'));
+        screen.App.InjectKey(Key.Esc);
+        Assert.Null(screen.Window.OpenDialog);
+        Assert.Contains(joined, screen.DrawnLines[3], StringComparison.Ordinal);
     }
 
     [Fact]

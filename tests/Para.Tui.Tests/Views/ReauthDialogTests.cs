@@ -17,9 +17,10 @@ public sealed class ReauthDialogTests
 
         var dialog = Assert.IsType<ReauthDialog>(screen.Window.OpenDialog);
         Assert.Equal(1, data.CallsTo("BeginReauth work"));
-        ScreenAssert.Shows(screen, "Re-authenticate work", "http://127.0.0.1/oauth/authorize?client_id=para&scope=user%3Aprofile", "%20user%3Ainference&state=state-123", "URL copied to the clipboard");
+        ScreenAssert.Shows(screen, "Re-authenticate work", "URL sent to the terminal clipboard (OSC 52)");
         // Escaped as the provider needs it: Uri.ToString() would turn %20 into a space.
-        Assert.Equal("http://127.0.0.1/oauth/authorize?client_id=para&scope=user%3Aprofile%20user%3Ainference&state=state-123&code_challenge=abc", screen.App.Clipboard!.GetClipboardData());
+        const string url = "http://127.0.0.1/oauth/authorize?client_id=para&scope=user%3Aprofile%20user%3Ainference&state=state-123&code_challenge=abc";
+        Assert.Equal([url], screen.SentToClipboard);
 
         screen.Type("the-code#state-123");
         screen.Press(Key.Enter);
@@ -31,6 +32,44 @@ public sealed class ReauthDialogTests
         screen.Press(Key.Esc);
         Assert.Null(screen.Window.OpenDialog);
         ScreenAssert.Shows(screen, "work re-authenticated.");
+    }
+
+    [Fact]
+    public void The_url_fills_whole_rows_from_the_first_column_with_nothing_else_on_them()
+    {
+        var data = Fixtures.World();
+        data.OAuthStart = data.OAuthStart with { AuthorizeUrl = new Uri("http://127.0.0.1/oauth/authorize?" + string.Join('&', Enumerable.Range(0, 12).Select(i => $"parameter{i}=value{i}"))) };
+        using var screen = ConsoleScreen.Start(data);
+
+        screen.Press(new Key('r'));
+
+        var dialog = Assert.IsType<ReauthDialog>(screen.Window.OpenDialog);
+        var url = data.OAuthStart.AuthorizeUrl.AbsoluteUri;
+        Assert.Equal(url, string.Concat(dialog.UrlLines));
+        Assert.True(dialog.UrlLines.Count > 1);
+        Assert.All(dialog.UrlLines.SkipLast(1), line => Assert.Equal(80, line.Length));
+        var rows = screen.Lines;
+        var first = Array.FindIndex([.. rows], row => row.StartsWith(dialog.UrlLines[0], StringComparison.Ordinal));
+        Assert.True(first >= 0, screen.Text);
+        Assert.Equal(url, string.Concat(rows.Skip(first).Take(dialog.UrlLines.Count).Select(row => row.TrimEnd())));
+    }
+
+    [Fact]
+    public void Without_a_terminal_to_send_it_to_the_dialog_does_not_claim_a_copy()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data, sendToClipboard: _ => false);
+
+        screen.Press(new Key('r'));
+
+        ScreenAssert.Shows(screen, "Open it, sign in");
+        ScreenAssert.DoesNotShow(screen, "clipboard");
+    }
+
+    [Fact]
+    public void Osc_52_carries_the_text_in_base64()
+    {
+        Assert.Equal("\u001b]52;c;aHR0cDovL3gvP2E9MSZiPTI=\a", TerminalClipboard.Sequence("http://x/?a=1&b=2"));
     }
 
     [Fact]
@@ -77,7 +116,7 @@ public sealed class ReauthDialogTests
         screen.Press(Key.Enter);
 
         Assert.Equal(1, data.CallsTo("BeginAdd team max 1"));
-        ScreenAssert.Shows(screen, "Add account team", "Open this URL:");
+        ScreenAssert.Shows(screen, "Add account team", "Open this URL");
 
         screen.Type("c0de#state-123");
         screen.Press(Key.Enter);

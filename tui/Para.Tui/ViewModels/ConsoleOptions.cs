@@ -11,8 +11,17 @@ public sealed class ConsoleOptions
     /// <summary>How often every tab is reloaded when no event arrives. Default 2 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long to wait before reconnecting a broken event stream. Default 5 s.</summary>
+    /// <summary>How long to wait before reconnecting a broken event stream the first time. Default 5 s.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The wait doubles after each failed reconnect up to this. Default 1 min.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The Aspire dashboard's login URL (<c>Para__Console__DashboardUrl</c>, set by the AppHost), or
+    /// null. The help dialog shows it whole, and the header says "dashboard" when there is room.
+    /// </summary>
+    public Uri? DashboardUrl { get; set; }
 
     /// <summary>False when <c>NO_COLOR</c> is set (https://no-color.org): status is then text only.</summary>
     public bool UseColor { get; set; } = true;
@@ -34,9 +43,19 @@ public sealed class ConsoleOptions
                 $"{SectionName}:PollInterval must be between 250 ms and 1 hour (it is {PollInterval})."));
         }
 
+        if (DashboardUrl is { IsAbsoluteUri: false })
+        {
+            throw new InvalidOperationException($"{SectionName}:DashboardUrl must be an absolute URL.");
+        }
+
         if (ReconnectDelay < TimeSpan.FromMilliseconds(100) || ReconnectDelay > TimeSpan.FromHours(1))
         {
             throw new InvalidOperationException($"{SectionName}:ReconnectDelay must be between 100 ms and 1 hour.");
+        }
+
+        if (MaxReconnectDelay < ReconnectDelay || MaxReconnectDelay > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException($"{SectionName}:MaxReconnectDelay must be between ReconnectDelay and 1 hour.");
         }
     }
 }

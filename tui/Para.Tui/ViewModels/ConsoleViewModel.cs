@@ -1,9 +1,16 @@
+using System.Runtime.CompilerServices;
 using Para.Contracts;
 
 namespace Para.Tui.ViewModels;
 
 /// <summary>A piece of background work: calls the services, never throws, and returns what to apply on the UI thread.</summary>
 public delegate Task<Action> ConsoleWork(CancellationToken cancellationToken);
+
+/// <summary>
+/// What the event stream brings the UI thread: <see cref="Apply"/> changes the model (stream state
+/// or log); <see cref="Event"/> is the event it logged, if any, so the tabs it touches reload.
+/// </summary>
+public sealed record EventStreamUpdate(Action Apply, ConsoleEvent? Event = null);
 
 public enum ConsoleTab
 {
@@ -113,6 +120,14 @@ public sealed class ConsoleViewModel
     public string Header =>
         $"para │ {ServiceText(ServiceNames.Accounts, AccountsUp)} │ {ServiceText(ServiceNames.ContainerAuth, ContainerAuthUp)} │ {EventStreamState}";
 
+    /// <summary>The header for a line of <paramref name="width"/> columns: with a "dashboard" hint when one is configured and it fits.</summary>
+    public string HeaderFor(int width)
+    {
+        const string hint = " │ dashboard: ?";
+        var header = Header;
+        return Options.DashboardUrl is not null && header.Length + hint.Length <= width ? header + hint : header;
+    }
+
     private static string ServiceText(string name, bool? up) => up switch
     {
         true => $"{name} ● up",
@@ -194,6 +209,82 @@ public sealed class ConsoleViewModel
     {
         EventStreamState = live ? "events: live" : "events: polling";
         EventStreamError = live ? null : reason;
+    }
+
+    /// <summary>
+    /// Follows the services' event stream until cancelled, reconnecting by itself: the stream
+    /// going live, each event, and each break (with its reason) come out as updates to apply on
+    /// the UI thread. After a break it waits <see cref="ConsoleOptions.ReconnectDelay"/>, doubling
+    /// after each failed attempt up to <see cref="ConsoleOptions.MaxReconnectDelay"/>, and starts
+    /// again from the first delay once a stream delivered. Waits use the view model's clock.
+    /// </summary>
+    public async IAsyncEnumerable<EventStreamUpdate> FollowEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var delay = Options.ReconnectDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var live = false;
+            string? broken = null;
+            var stream = _data.WatchEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (broken is null)
+                {
+                    try
+                    {
+                        broken = await stream.MoveNextAsync().ConfigureAwait(false) ? null : "the event stream ended; reconnecting";
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+                    catch (Exception exception) when (exception is not OutOfMemoryException)
+                    {
+                        broken = ErrorSentence.Describe(exception);
+                    }
+
+                    if (broken is not null)
+                    {
+                        break;
+                    }
+
+                    if (!live)
+                    {
+                        live = true;
+                        delay = Options.ReconnectDelay;
+                        yield return new EventStreamUpdate(() => EventStream(true));
+                    }
+
+                    var consoleEvent = stream.Current;
+                    yield return new EventStreamUpdate(() => ApplyEvent(consoleEvent), consoleEvent);
+                }
+            }
+            finally
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            yield return new EventStreamUpdate(() => EventStream(false, broken));
+            if (!await WaitAsync(delay, cancellationToken).ConfigureAwait(false))
+            {
+                yield break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     // Actions. Each returns the work; the work reports its result in the status line.

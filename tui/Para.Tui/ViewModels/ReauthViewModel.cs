@@ -31,11 +31,13 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
         ? data.BeginAddAccountAsync(add.Name, add.Mode, add.Priority, cancellationToken)
         : data.BeginReauthAsync(Account, cancellationToken);
 
-    public void Started(OAuthStart start, bool copiedToClipboard)
+    /// <param name="start">The round the account API began.</param>
+    /// <param name="sentToTerminalClipboard">Whether the URL was sent to the terminal's clipboard (OSC 52); the terminal may ignore it.</param>
+    public void Started(OAuthStart start, bool sentToTerminalClipboard)
     {
         Start = start;
         Phase = ReauthPhase.WaitingForCode;
-        Message = (copiedToClipboard ? "URL copied to the clipboard. " : "") +
+        Message = (sentToTerminalClipboard ? "URL sent to the terminal clipboard (OSC 52). " : "") +
             "Open it, sign in, then paste the code (code#state) below and press Enter.";
     }
 

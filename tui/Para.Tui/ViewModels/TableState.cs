@@ -37,6 +37,9 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
     /// <summary>The column rows are sorted by, or null for the services' order.</summary>
     public int? SortColumn { get; private set; }
 
+    /// <summary>Whether <see cref="SortColumn"/> sorts from the largest down.</summary>
+    public bool SortDescending { get; private set; }
+
     /// <summary>Why the last load failed (one sentence), or null when it succeeded.</summary>
     public string? Error { get; private set; }
 
@@ -72,14 +75,24 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
         Error = error;
     }
 
-    /// <summary>Next column; after the last one, back to the services' order.</summary>
-    public void CycleSort()
+    /// <summary>
+    /// Sorts by <paramref name="column"/>: a new column sorts ascending, the same column again
+    /// reverses, and a third time goes back to the services' order.
+    /// </summary>
+    public void SortBy(int column)
     {
-        SortColumn = SortColumn is { } column && column + 1 < Columns.Count ? column + 1 : SortColumn is null ? 0 : null;
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns.Count);
+        (SortColumn, SortDescending) = SortColumn != column ? (column, false) : !SortDescending ? (column, true) : ((int?)null, false);
         Version++;
     }
 
-    public string HeaderOf(int column) => SortColumn == column ? $"{Columns[column].Header}▲" : Columns[column].Header;
+    /// <summary>The status line's sentence for the current sort.</summary>
+    public string SortDescription => SortColumn is { } sorted
+        ? $"Sorted by {Columns[sorted].Header}, {(SortDescending ? "descending" : "ascending")}."
+        : "Back to the services' order.";
+
+    public string HeaderOf(int column) => SortColumn != column ? Columns[column].Header : $"{Columns[column].Header}{(SortDescending ? "▼" : "▲")}";
 
     public IReadOnlyList<T> Visible(DateTimeOffset now)
     {
@@ -92,7 +105,7 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
 
         if (SortColumn is { } sort)
         {
-            rows = rows.OrderBy(row => Columns[sort].KeyOf(row, now), NullsLast.Instance);
+            rows = rows.OrderBy(row => Columns[sort].KeyOf(row, now), SortDescending ? NullsLast.Descending : NullsLast.Ascending);
         }
 
         return rows.ToList();
@@ -124,17 +137,22 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
         return string.Join(" · ", parts);
     }
 
-    private sealed class NullsLast : IComparer<IComparable?>
+    /// <summary>Empty cells last whichever way the column sorts.</summary>
+    private sealed class NullsLast(bool descending) : IComparer<IComparable?>
     {
-        public static readonly NullsLast Instance = new();
+        public static readonly NullsLast Ascending = new(false);
+
+        public static readonly NullsLast Descending = new(true);
 
         public int Compare(IComparable? x, IComparable? y) => (x, y) switch
         {
             (null, null) => 0,
             (null, _) => 1,
             (_, null) => -1,
-            _ when x.GetType() == y.GetType() => x.CompareTo(y),
-            _ => string.Compare(x.ToString(), y.ToString(), StringComparison.OrdinalIgnoreCase),
+            _ => descending ? -Values(x, y) : Values(x, y),
         };
+
+        private static int Values(IComparable x, IComparable y) =>
+            x.GetType() == y.GetType() ? x.CompareTo(y) : string.Compare(x.ToString(), y.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 }

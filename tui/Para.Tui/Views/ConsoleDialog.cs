@@ -14,10 +14,13 @@ internal abstract class ConsoleDialog : Dialog
 {
     private SessionToken? _session;
 
-    protected ConsoleDialog(string title, int width, int height)
+    /// <param name="title">The dialog's title.</param>
+    /// <param name="width">Columns at most; null for the whole width of the screen.</param>
+    /// <param name="height">Rows at most.</param>
+    protected ConsoleDialog(string title, int? width, int height)
     {
         Title = title;
-        Width = Dim.Func(_ => Math.Min(width, Math.Max(20, (App?.Screen.Width ?? width) - 2)));
+        Width = width is { } columns ? Dim.Func(_ => Math.Min(columns, Math.Max(20, (App?.Screen.Width ?? columns) - 2))) : Dim.Fill();
         Height = Dim.Func(_ => Math.Min(height, Math.Max(6, (App?.Screen.Height ?? height) - 2)));
     }
 

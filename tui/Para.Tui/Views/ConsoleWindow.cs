@@ -9,10 +9,12 @@ namespace Para.Tui.Views;
 
 /// <summary>
 /// The console: a header with each service's state, five tabs, a status line and a status bar of
-/// keys. Keys are handled here (the help dialog lists them); data arrives from background work
-/// started by the poll timer, the event stream and F5, and is applied on the UI thread.
+/// keys. The window holds the layout and the tabs, and routes a key to the first command that
+/// matches: its own (<see cref="GlobalCommands"/>), then the tab on screen's. Data arrives from
+/// background work started by the poll timer, the view model's event-stream loop and F5, and is
+/// applied on the UI thread.
 /// </summary>
-internal sealed class ConsoleWindow : Window
+internal sealed class ConsoleWindow : Window, IConsoleHost
 {
     private readonly IApplication _app;
     private readonly ConsoleViewModel _model;
@@ -23,9 +25,11 @@ internal sealed class ConsoleWindow : Window
     private readonly Tabs _tabs;
     private readonly List<object> _timers = [];
     private readonly View[] _tabViews;
+    private readonly Func<string, bool> _sendToClipboard;
 
-    public ConsoleWindow(IApplication app, ConsoleViewModel model, CancellationTokenSource stopping)
+    public ConsoleWindow(IApplication app, ConsoleViewModel model, CancellationTokenSource stopping, Func<string, bool>? sendToClipboard = null)
     {
+        _sendToClipboard = sendToClipboard ?? (text => TerminalClipboard.TrySend(app, text));
         _app = app;
         _model = model;
         _stopping = stopping;
@@ -35,14 +39,27 @@ internal sealed class ConsoleWindow : Window
         Title = "para";
 
         _header = new DataLabel { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
-        Accounts = new AccountsTab(model.Accounts, () => _model.Now, _palette);
-        Images = new ImagesTab(model.Images, () => _model.Now, _palette);
-        Containers = new ContainersTab(model.Containers, () => _model.Now, _palette);
+        Accounts = new AccountsTab(model.Accounts, this, _palette);
+        Images = new ImagesTab(model.Images, this, _palette);
+        Containers = new ContainersTab(model.Containers, this, _palette);
         Health = new HealthTab(model, _palette);
-        Jobs = new JobsTab(model.Jobs, () => _model.Now, _palette);
+        Jobs = new JobsTab(model.Jobs, this, _palette);
         _tabViews = [Accounts, Images, Containers, Health, Jobs];
+        GlobalCommands = BuildGlobalCommands();
         _tabs = new Tabs { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(2) };
         _tabs.Add(_tabViews);
+
+        // The tab headers are joined from every tab's border lines (Tabs renders their line canvas
+        // together). When only the tab on screen redraws, as after a countdown tick or a dialog
+        // closing, the other headers' lines are missing and the joins under them vanish; so
+        // whenever the tabs draw, every tab draws.
+        _tabs.DrawingSubViews += (_, _) =>
+        {
+            foreach (var tab in _tabViews)
+            {
+                tab.SetNeedsDraw();
+            }
+        };
         _tabs.ValueChanged += (_, e) =>
         {
             if (e.NewValue is { } tab && Array.IndexOf(_tabViews, tab) is >= 0 and var index)
@@ -51,7 +68,7 @@ internal sealed class ConsoleWindow : Window
             }
         };
         _status = new DataLabel { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
-        var bar = new StatusBar(ConsoleKeys.All.Where(key => key.InStatusBar).Select(ToShortcut));
+        var bar = new StatusBar(AllCommands.Where(command => command.InStatusBar).Select(ToShortcut));
         Add(_header, _tabs, _status, bar);
 
         if (_palette.Monochrome is { } monochrome)
@@ -69,6 +86,21 @@ internal sealed class ConsoleWindow : Window
     }
 
     public BackgroundWork Work { get; }
+
+    public ConsoleViewModel Model => _model;
+
+    /// <summary>Commands that work on every tab.</summary>
+    public IReadOnlyList<ConsoleCommand> GlobalCommands { get; }
+
+    /// <summary>Every command once, as the help dialog and the status bar list them: the console's, then each tab's, quit last.</summary>
+    public IReadOnlyList<ConsoleCommand> AllCommands =>
+    [
+        .. GlobalCommands.Where(command => command.Keys != "q"),
+        .. _tabViews.OfType<ICommandTab>().SelectMany(tab => tab.Commands).DistinctBy(command => command.Keys),
+        .. GlobalCommands.Where(command => command.Keys == "q"),
+    ];
+
+    private ICommandTab CurrentTab => (ICommandTab)_tabViews[(int)_model.Tab];
 
     public AccountsTab Accounts { get; }
 
@@ -91,7 +123,7 @@ internal sealed class ConsoleWindow : Window
         ReloadAll();
         Every(_model.Options.PollInterval, ReloadAll);
         Every(TimeSpan.FromSeconds(1), Tick);
-        _ = Task.Run(WatchEventsAsync);
+        _ = Task.Run(FollowEventsAsync);
     }
 
     private void Every(TimeSpan interval, Action action)
@@ -135,58 +167,63 @@ internal sealed class ConsoleWindow : Window
         }
     }
 
-    private async Task WatchEventsAsync()
+    /// <summary>Applies what the view model's event-stream loop brings (it reconnects by itself).</summary>
+    private async Task FollowEventsAsync()
     {
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
+        try
         {
-            try
+            await foreach (var update in _model.FollowEventsAsync(_stopping.Token).ConfigureAwait(false))
             {
-                var live = false;
-                await foreach (var consoleEvent in _model.Data.WatchEventsAsync(token).ConfigureAwait(false))
-                {
-                    if (!live)
-                    {
-                        live = true;
-                        Work.Post(() =>
-                        {
-                            _model.EventStream(true);
-                            RenderHeader();
-                        });
-                    }
-
-                    Work.Post(() =>
-                    {
-                        _model.ApplyEvent(consoleEvent);
-                        Jobs.ShowLog(_model.Log, _model.EventsSeen);
-                        ReloadAll();
-                    });
-                }
-
-                Work.Post(() => _model.EventStream(false, "the event stream ended; reconnecting"));
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                var sentence = ErrorSentence.Describe(exception);
                 Work.Post(() =>
                 {
-                    _model.EventStream(false, sentence);
+                    update.Apply();
                     RenderHeader();
+                    if (update.Event is not null)
+                    {
+                        Jobs.ShowLog(_model.Log, _model.EventsSeen);
+                        ReloadAll();
+                    }
                 });
             }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Quitting.
+        }
+    }
 
-            try
+    private List<ConsoleCommand> BuildGlobalCommands() =>
+    [
+        new("?", "Help", "show this list of keys", [new Key('?')], _ => Open(new HelpDialog(AllCommands, _model.Options.DashboardUrl, _app.Screen.Width))) { InStatusBar = true },
+        new("1-5", "Tabs", "switch to a tab (Tab / Shift+Tab cycle)",
+            [new Key('1'), new Key('2'), new Key('3'), new Key('4'), new Key('5'), Key.Tab, Key.Tab.WithShift], SwitchTab),
+        new("a", "Add", "add an account (OAuth in the browser)", [new Key('a')],
+            _ => Open(new AddAccountDialog(account => OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name, account))))) { InStatusBar = true },
+        new("R", "All", "reauth-all: every image and container (asks first)", [Key.R.WithShift], _ =>
+            Open(new ConfirmDialog("Reauth all", "Put fresh credentials into every para image and running para container?", () =>
             {
-                await Task.Delay(_model.Options.ReconnectDelay, _model.Time, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                Act(_model.ReauthAll(includeContainers: true));
+                ShowTab(ConsoleTab.Jobs);
+            })))
+        { InStatusBar = true },
+        new("F5", "Reload", "reload everything now", [Key.F5], _ =>
+        {
+            Report("Reloading…");
+            ReloadAll();
+        }),
+        new("q", "Quit", "quit (also Ctrl+Q)", [Key.Q, Key.Q.WithCtrl], _ => Quit()) { InStatusBar = true },
+    ];
+
+    private void SwitchTab(Key key)
+    {
+        var count = _tabViews.Length;
+        if (key.GetPrintableText() is { Length: 1 } digit && char.IsAsciiDigit(digit[0]))
+        {
+            ShowTab((ConsoleTab)(digit[0] - '1'));
+        }
+        else
+        {
+            ShowTab((ConsoleTab)(((int)_model.Tab + (key == Key.Tab.WithShift ? count - 1 : 1)) % count));
         }
     }
 
@@ -203,187 +240,44 @@ internal sealed class ConsoleWindow : Window
             return;
         }
 
-        if (_app.TopRunnableView != this || Map(key) is not { } action)
+        if (_app.TopRunnableView != this)
         {
             return;
         }
 
-        key.Handled = true;
-        Do(action, key);
-    }
-
-    private ConsoleAction? Map(Key key)
-    {
-        if (key == Key.Q.WithCtrl)
+        if (GlobalCommands.Concat(CurrentTab.Commands).FirstOrDefault(command => command.Matches(key)) is { } command)
         {
-            return ConsoleAction.Quit;
+            key.Handled = true;
+            command.Run(key);
         }
-
-        if (key == Key.F5)
+        else if (WhereElse(key) is { } tabs)
         {
-            return ConsoleAction.Reload;
-        }
-
-        if (key == Key.Tab)
-        {
-            return ConsoleAction.NextTab;
-        }
-
-        if (key == Key.Tab.WithShift)
-        {
-            return ConsoleAction.PreviousTab;
-        }
-
-        if (key == Key.Enter)
-        {
-            return _model.Tab == ConsoleTab.Accounts ? ConsoleAction.Details : null;
-        }
-
-        if (key.IsCtrl || key.IsAlt)
-        {
-            return null;
-        }
-
-        return key.GetPrintableText() switch
-        {
-            "?" => ConsoleAction.Help,
-            "r" => ConsoleAction.Reauthenticate,
-            "a" => ConsoleAction.AddAccount,
-            "f" => ConsoleAction.RefreshTokens,
-            "p" => ConsoleAction.TogglePause,
-            "+" => ConsoleAction.PriorityUp,
-            "-" => ConsoleAction.PriorityDown,
-            "d" => ConsoleAction.Delete,
-            "R" => ConsoleAction.ReauthAll,
-            "v" => ConsoleAction.Verify,
-            "/" => ConsoleAction.Filter,
-            "s" => ConsoleAction.Sort,
-            "q" => ConsoleAction.Quit,
-            "1" or "2" or "3" or "4" or "5" => ConsoleAction.NextTab,
-            _ => null,
-        };
-    }
-
-    private void Do(ConsoleAction action, Key key)
-    {
-        switch (action)
-        {
-            case ConsoleAction.Quit:
-                Quit();
-                break;
-            case ConsoleAction.Help:
-                Open(new HelpDialog());
-                break;
-            case ConsoleAction.Reload:
-                _model.Report("Reloading…");
-                RenderStatus();
-                ReloadAll();
-                break;
-            case ConsoleAction.NextTab when key.GetPrintableText() is { Length: 1 } digit && char.IsAsciiDigit(digit[0]):
-                ShowTab((ConsoleTab)(digit[0] - '1'));
-                break;
-            case ConsoleAction.NextTab:
-                ShowTab((ConsoleTab)(((int)_model.Tab + 1) % _tabViews.Length));
-                break;
-            case ConsoleAction.PreviousTab:
-                ShowTab((ConsoleTab)(((int)_model.Tab + _tabViews.Length - 1) % _tabViews.Length));
-                break;
-            case ConsoleAction.AddAccount:
-                Open(new AddAccountDialog(account => OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name, account))));
-                break;
-            case ConsoleAction.Filter:
-                OpenFilter();
-                break;
-            case ConsoleAction.Sort:
-                Sort();
-                break;
-            case ConsoleAction.ReauthAll:
-                Open(new ConfirmDialog("Reauth all", "Put fresh credentials into every para image and running para container?", () =>
-                {
-                    Act(_model.ReauthAll(includeContainers: true));
-                    ShowTab(ConsoleTab.Jobs);
-                }));
-                break;
-            case ConsoleAction.Verify:
-                Verify();
-                break;
-            default:
-                OnSelectedAccount(action);
-                break;
+            key.Handled = true;
+            Report($"{tabs}.", isError: true);
         }
     }
 
-    private void OnSelectedAccount(ConsoleAction action)
+    /// <summary>For a key another tab binds: which tabs it works on, such as "v works on 2 Images and 3 Containers".</summary>
+    private string? WhereElse(Key key)
     {
-        if (_model.Tab != ConsoleTab.Accounts || Accounts.Selected is not { } account)
-        {
-            _model.Report(_model.Tab == ConsoleTab.Accounts ? "There is no account to act on yet." : "Select an account on the Accounts tab (1) first.", isError: true);
-            RenderStatus();
-            return;
-        }
-
-        switch (action)
-        {
-            case ConsoleAction.Reauthenticate:
-                OpenOAuth(new ReauthViewModel(_model.Data, _model.Time, account.Name));
-                break;
-            case ConsoleAction.Details:
-                Open(new AccountDetailsDialog(account, _model.Now));
-                break;
-            case ConsoleAction.RefreshTokens:
-                _model.Report($"Refreshing {account.Name}…");
-                RenderStatus();
-                Act(_model.Refresh(account));
-                break;
-            case ConsoleAction.TogglePause:
-                Act(_model.TogglePause(account));
-                break;
-            case ConsoleAction.PriorityUp:
-                Act(_model.ChangePriority(account, +1));
-                break;
-            case ConsoleAction.PriorityDown:
-                Act(_model.ChangePriority(account, -1));
-                break;
-            case ConsoleAction.Delete:
-                Open(new ConfirmDialog("Delete account", $"Delete {account.Name}? Its tokens and statistics are removed for good.", () => Act(_model.Delete(account))));
-                break;
-        }
+        var tabs = _tabViews.Where(tab => ((ICommandTab)tab).Commands.Any(command => command.Matches(key))).ToList();
+        var keys = tabs.SelectMany(tab => ((ICommandTab)tab).Commands).FirstOrDefault(command => command.Matches(key))?.Keys;
+        return tabs.Count == 0 ? null : $"{keys} works on {string.Join(" and ", tabs.Select(tab => tab.Title))}";
     }
 
-    private void Verify()
+    public void OpenOAuth(ReauthViewModel reauth)
     {
-        (VerifyTarget Target, string? Name) selected = _model.Tab switch
-        {
-            ConsoleTab.Images => (VerifyTarget.Image, Images.Selected?.Name),
-            ConsoleTab.Containers => (VerifyTarget.Container, Containers.Selected?.Name),
-            _ => (VerifyTarget.Image, null),
-        };
-        if (selected.Name is not { } name)
-        {
-            _model.Report("Select an image (2) or a container (3) to verify.", isError: true);
-            RenderStatus();
-            return;
-        }
-
-        _model.Report($"Verifying {name}…");
-        RenderStatus();
-        Act(_model.Verify(selected.Target, name));
-    }
-
-    private void OpenOAuth(ReauthViewModel reauth)
-    {
-        var dialog = new ReauthDialog(reauth, Work, CopyToClipboard);
+        var dialog = new ReauthDialog(reauth, Work, _sendToClipboard);
         dialog.Completed += (_, account) =>
         {
-            _model.Report($"{account.Name} {(reauth.IsNewAccount ? "added" : "re-authenticated")}.");
-            RenderStatus();
+            Report($"{account.Name} {(reauth.IsNewAccount ? "added" : "re-authenticated")}.");
             ReloadAll();
         };
         ApplyPalette(dialog);
         dialog.Begin(_app);
     }
 
-    private void Open(ConsoleDialog dialog)
+    public void Open(ConsoleDialog dialog)
     {
         ApplyPalette(dialog);
         dialog.Show(_app);
@@ -397,56 +291,14 @@ internal sealed class ConsoleWindow : Window
         }
     }
 
-    private bool CopyToClipboard(string text) =>
-        _app.Clipboard is { IsSupported: true } clipboard && clipboard.TrySetClipboardData(text);
-
-    private void OpenFilter()
+    public void Report(string message, bool isError = false)
     {
-        void FilterOf<T>(TableTab<T> tab)
-            where T : class =>
-            Open(new FilterDialog(tab.State.Title, tab.State.Filter, text =>
-            {
-                tab.State.Filter = text.Trim();
-                tab.Rebuild();
-            }));
-
-        switch (_model.Tab)
-        {
-            case ConsoleTab.Accounts: FilterOf(Accounts); break;
-            case ConsoleTab.Images: FilterOf(Images); break;
-            case ConsoleTab.Containers: FilterOf(Containers); break;
-            case ConsoleTab.Jobs: FilterOf(Jobs); break;
-            default:
-                _model.Report("The Health tab has nothing to filter.");
-                RenderStatus();
-                break;
-        }
-    }
-
-    private void Sort()
-    {
-        void Cycle<T>(TableTab<T> tab)
-            where T : class
-        {
-            tab.State.CycleSort();
-            tab.Rebuild();
-            _model.Report(tab.State.SortColumn is { } column ? $"Sorted by {tab.State.Columns[column].Header}." : "Back to the services' order.");
-        }
-
-        switch (_model.Tab)
-        {
-            case ConsoleTab.Accounts: Cycle(Accounts); break;
-            case ConsoleTab.Images: Cycle(Images); break;
-            case ConsoleTab.Containers: Cycle(Containers); break;
-            case ConsoleTab.Jobs: Cycle(Jobs); break;
-            default: _model.Report("The Health tab has nothing to sort."); break;
-        }
-
+        _model.Report(message, isError);
         RenderStatus();
     }
 
     /// <summary>Runs an action in the background, shows its sentence, then reloads.</summary>
-    private void Act(ConsoleWork work) => Work.Run(null, work, () =>
+    public void Act(ConsoleWork work) => Work.Run(null, work, () =>
     {
         RenderStatus();
         ReloadAll();
@@ -465,19 +317,9 @@ internal sealed class ConsoleWindow : Window
         _app.RequestStop(this);
     }
 
-    private Shortcut ToShortcut(ViewModels.ConsoleKey key)
-    {
-        var shortcutKey = key.Action switch
-        {
-            ConsoleAction.Help => new Key('?'),
-            ConsoleAction.Quit => Key.Q,
-            ConsoleAction.ReauthAll => Key.R.WithShift,
-            ConsoleAction.Filter => new Key('/'),
-            _ => new Key(key.Keys[0]),
-        };
-        // A click on a shortcut does what its key does.
-        return new Shortcut(shortcutKey, key.Short, () => Do(key.Action, shortcutKey), "");
-    }
+    // A click on a shortcut does what its key does.
+    private static Shortcut ToShortcut(ConsoleCommand command) =>
+        new(command.Bindings[0], command.Label, () => command.Run(command.Bindings[0]), "");
 
     private void Render(string section)
     {
@@ -509,7 +351,7 @@ internal sealed class ConsoleWindow : Window
     }
 
     // Assigning the same text still re-lays out and redraws; an idle console should not.
-    private void RenderHeader() => SetIfChanged(_header, _model.Header);
+    private void RenderHeader() => SetIfChanged(_header, _model.HeaderFor(_app.Screen.Width));
 
     internal static void SetIfChanged(View view, string text)
     {

@@ -6,7 +6,7 @@ using Terminal.Gui.Views;
 namespace Para.Tui.Views;
 
 /// <summary>Tab 4: both services' health, the auth refresh numbers, and their recent history as sparklines.</summary>
-internal sealed class HealthTab : View
+internal sealed class HealthTab : View, ICommandTab
 {
     private readonly ConsoleViewModel _model;
     private readonly DataLabel _accounts;
@@ -28,6 +28,9 @@ internal sealed class HealthTab : View
     }
 
     private ConsolePalette Palette { get; }
+
+    /// <summary>Nothing to filter, sort or act on here.</summary>
+    public IReadOnlyList<ConsoleCommand> Commands { get; } = [];
 
     public void Render()
     {

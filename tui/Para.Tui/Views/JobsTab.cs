@@ -13,8 +13,8 @@ internal sealed class JobsTab : TableTab<JobRow>
     private readonly ObservableCollection<string> _lines = [];
     private long _shownTotal;
 
-    public JobsTab(TableState<JobRow> state, Func<DateTimeOffset> now, ConsolePalette palette)
-        : base("5 Jobs & log", state, now, palette, Dim.Percent(45))
+    public JobsTab(TableState<JobRow> state, IConsoleHost host, ConsolePalette palette)
+        : base("5 Jobs & log", state, host, palette, Dim.Percent(45))
     {
         var title = new DataLabel { X = 0, Y = Pos.Bottom(Footer), Width = Dim.Fill(), Text = "Events" };
         LogView = new ListView { X = 0, Y = Pos.Bottom(title), Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };

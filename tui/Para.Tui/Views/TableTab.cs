@@ -1,5 +1,6 @@
 using Para.Tui.ViewModels;
 using Terminal.Gui.Drawing;
+using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
@@ -10,17 +11,18 @@ namespace Para.Tui.Views;
 /// filter or sort change (keeping the selected row and scroll position); cells are computed when
 /// drawn, so countdowns move on a redraw without a rebuild.
 /// </summary>
-internal class TableTab<T> : View
+internal class TableTab<T> : View, ICommandTab
     where T : class
 {
     private IReadOnlyList<T> _visible = [];
     private int _shownVersion = -1;
 
-    public TableTab(string title, TableState<T> state, Func<DateTimeOffset> now, ConsolePalette palette, Dim? tableHeight = null)
+    public TableTab(string title, TableState<T> state, IConsoleHost host, ConsolePalette palette, Dim? tableHeight = null)
     {
         Title = title;
+        Host = host;
+        Now = () => host.Model.Now;
         State = state;
-        Now = now;
         Palette = palette;
         CanFocus = true;
         Width = Dim.Fill();
@@ -40,6 +42,26 @@ internal class TableTab<T> : View
 
     public TableState<T> State { get; }
 
+    /// <summary><c>/</c> and <c>s</c>, then whatever the tab adds (<see cref="OwnCommands"/>).</summary>
+    public IReadOnlyList<ConsoleCommand> Commands => field ??=
+    [
+        .. OwnCommands(),
+        new("/", "Filter", "filter the current table", [new Key('/')], _ => Host.Open(new FilterDialog(State.Title, State.Filter, text =>
+        {
+            State.Filter = text;
+            Rebuild();
+        })))
+        { InStatusBar = true },
+        new("s", "Sort", "sort by the column at the cursor (again: reverse)", [new Key('s')], _ =>
+        {
+            State.SortBy(SelectedColumn);
+            Rebuild();
+            Host.Report(State.SortDescription);
+        }),
+    ];
+
+    protected IConsoleHost Host { get; }
+
     public TableView Table { get; }
 
     public DataLabel Footer { get; }
@@ -52,6 +74,9 @@ internal class TableTab<T> : View
 
     /// <summary>The row under the cursor, or null when the table is empty.</summary>
     public T? Selected => Table.Value?.SelectedCell.Y is { } row && row >= 0 && row < _visible.Count ? _visible[row] : null;
+
+    /// <summary>The column under the cursor (← and → move it); <c>s</c> sorts by it.</summary>
+    public int SelectedColumn => Math.Clamp(Table.Value?.SelectedCell.X ?? 0, 0, State.Columns.Count - 1);
 
     /// <summary>Rebuilds the source when the rows, filter or sort changed since the last time.</summary>
     public void Refresh()
@@ -66,6 +91,7 @@ internal class TableTab<T> : View
     {
         _shownVersion = State.Version;
         var selectedKey = Selected is { } selected ? State.KeyOf(selected) : null;
+        var selectedColumn = SelectedColumn;
         var rowOffset = Table.RowOffset;
         _visible = State.Visible(Now());
 
@@ -91,7 +117,7 @@ internal class TableTab<T> : View
         Table.RowOffset = Math.Min(rowOffset, Math.Max(0, _visible.Count - 1));
         if (_visible.Count > 0)
         {
-            Table.SetSelection(0, Math.Max(0, restored), false);
+            Table.SetSelection(selectedColumn, Math.Max(0, restored), false);
         }
 
         Footer.Text = State.Footer(Now());
@@ -107,6 +133,9 @@ internal class TableTab<T> : View
             Table.SetNeedsDraw();
         }
     }
+
+    /// <summary>The tab's own commands, before filter and sort.</summary>
+    protected virtual IEnumerable<ConsoleCommand> OwnCommands() => [];
 
     /// <summary>Whether a cell reads the clock (a countdown or an age), so the table redraws every second.</summary>
     protected virtual bool HasCountdowns => true;
