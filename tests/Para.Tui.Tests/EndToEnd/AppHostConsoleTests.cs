@@ -10,7 +10,7 @@ namespace Para.Tui.Tests.EndToEnd;
 public sealed class AppHostConsoleTests
 {
     [Fact]
-    public void The_apphost_hands_this_terminal_to_the_console_and_q_stops_every_process_it_started()
+    public void The_apphost_hands_this_terminal_to_the_console_which_shows_the_dashboard_and_ctrl_c_stops_every_process()
     {
         var launch = AppHostLaunch.Create();
         try
@@ -29,7 +29,14 @@ public sealed class AppHostConsoleTests
             Assert.DoesNotContain("info:", screen, StringComparison.Ordinal);
             Assert.DoesNotContain("Aspire", screen, StringComparison.Ordinal);
 
-            tmux.SendText("q");
+            // The help names the dashboard with its one-time login token, whole, to open in a browser.
+            tmux.SendText("?");
+            var help = tmux.WaitForText("/login?t=", TimeSpan.FromSeconds(10));
+            Assert.Matches(@"http://localhost:\d+/login\?t=[0-9a-f]+", help);
+            tmux.SendKeys("Escape");
+            tmux.WaitFor(s => !s.Contains("/login?t=", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the help to close");
+
+            tmux.SendKeys("C-c");
             var after = tmux.WaitForText(TmuxSession.ExitMarker, TimeSpan.FromSeconds(60));
 
             Assert.Contains($"{TmuxSession.ExitMarker}0", after, StringComparison.Ordinal);

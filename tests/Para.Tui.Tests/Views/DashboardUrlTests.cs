@@ -33,7 +33,7 @@ public sealed class DashboardUrlTests
         var line = ScreenAssert.LineWith(screen, Dashboard.AbsoluteUri);
         // Between the dialog's borders there is the URL and nothing else.
         Assert.Matches($"┃{System.Text.RegularExpressions.Regex.Escape(Dashboard.AbsoluteUri)} *┃", line);
-        ScreenAssert.Shows(screen, "quit (also Ctrl+Q)");
+        ScreenAssert.Shows(screen, "quit (also Ctrl+C, Ctrl+Q)");
         ScreenAssert.FitsIn(screen, 80, 24);
     }
 

@@ -211,7 +211,8 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
             Report("Reloading…");
             ReloadAll();
         }),
-        new("q", "Quit", "quit (also Ctrl+Q)", [Key.Q, Key.Q.WithCtrl], _ => Quit()) { InStatusBar = true },
+        // Ctrl+C too: under the AppHost a person expects it to stop everything, and the raw terminal sends it as a key.
+        new("q", "Quit", "quit (also Ctrl+C, Ctrl+Q)", [Key.Q, Key.Q.WithCtrl, Key.C.WithCtrl], _ => Quit()) { InStatusBar = true },
     ];
 
     private void SwitchTab(Key key)
