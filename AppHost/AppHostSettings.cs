@@ -35,6 +35,32 @@ public sealed class AppHostSettings
     /// <summary>The dashboard's address with its one-time browser token, once the builder knows both.</summary>
     public Uri? DashboardLoginUrl { get; private set; }
 
+    /// <summary>
+    /// The local ports this run needs: the services', the dashboard's, its OTLP and resource
+    /// service's. A taken one makes DCP wait forever, so the AppHost checks them before it starts.
+    /// </summary>
+    public IEnumerable<(string What, int Port)> PortsNeeded()
+    {
+        foreach (var service in new[] { ServiceNames.Accounts, ServiceNames.ContainerAuth })
+        {
+            yield return (service, PortOf(service));
+        }
+
+        foreach (var (what, key) in new[]
+        {
+            ("the dashboard", "ASPNETCORE_URLS"),
+            ("the dashboard's OTLP endpoint", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"),
+            ("the dashboard's resource service", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"),
+        })
+        {
+            var first = (_configuration?[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            if (Uri.TryCreate(first, UriKind.Absolute, out var url) && url.IsLoopback && url.Port > 0)
+            {
+                yield return (what, url.Port);
+            }
+        }
+    }
+
     /// <summary>Takes <c>--headless</c> out of the arguments: it is ours, not a configuration key.</summary>
     public static AppHostSettings FromArguments(ref string[] args)
     {

@@ -12,7 +12,8 @@ dll=AppHost/bin/Debug/net10.0/Para.AppHost.dll
 [ -f "$dll" ] || { echo "build the AppHost first: dotnet build AppHost"; exit 1; }
 data=$(mktemp -d)
 log=$(mktemp)
-cleanup() { [ -n "${apphost:-}" ] && kill -INT "$apphost" 2>/dev/null; sleep 5; rm -rf "$data" "$log"; }
+# SIGTERM: a job started with & from a script ignores SIGINT.
+cleanup() { [ -n "${apphost:-}" ] && kill -TERM "$apphost" 2>/dev/null; sleep 5; rm -rf "$data" "$log"; }
 trap cleanup EXIT
 
 start=$(date +%s.%N)

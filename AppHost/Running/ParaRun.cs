@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Para.Contracts;
 using Para.ServiceDefaults.Security;
@@ -31,16 +34,34 @@ internal static class ParaRun
             }
         }
 
+        if (settings.PortsNeeded().FirstOrDefault(needed => !IsFree(needed.Port)) is { What: not null } taken)
+        {
+            await Console.Error.WriteLineAsync(
+                $"para-apphost: port {taken.Port} for {taken.What} is in use; is another Para running? Stop it, or choose other ports (README, Run).");
+            return 1;
+        }
+
         var started = Stopwatch.StartNew();
         try
         {
             await app.StartAsync(stopping);
-            await WaitForServicesAsync(app, stopping);
+            if (await WaitForServicesAsync(app, stopping) is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"para-apphost: {failure}");
+                await app.StopAsync(CancellationToken.None);
+                return 1;
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             await app.StopAsync(CancellationToken.None);
             return 130;
+        }
+        catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"para-apphost: {exception.Message.TrimEnd('.')}; is another Para already running? Stop it, or move this one (README, Run: ports).");
+            return 1;
         }
         catch (InvalidOperationException exception) when (exception.Message.Contains("HTTPS", StringComparison.Ordinal))
         {
@@ -88,13 +109,38 @@ internal static class ParaRun
         return exitCode;
     }
 
-    private static async Task WaitForServicesAsync(DistributedApplication app, CancellationToken stopping)
+    /// <summary>Healthy, or a one-line reason why not: a service that exits or cannot start must not leave the wait hanging.</summary>
+    private static async Task<string?> WaitForServicesAsync(DistributedApplication app, CancellationToken stopping)
     {
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         foreach (var service in Services)
         {
             await Console.Out.WriteLineAsync($"para: waiting for {service} to be healthy…");
-            await notifications.WaitForResourceHealthyAsync(service, stopping);
+            var reached = await notifications.WaitForResourceAsync(service,
+                resourceEvent => resourceEvent.Snapshot.HealthStatus is HealthStatus.Healthy
+                    || KnownResourceStates.TerminalStates.Contains(resourceEvent.Snapshot.State?.Text),
+                stopping);
+            if (reached.Snapshot.HealthStatus is not HealthStatus.Healthy)
+            {
+                return $"{service} did not start ({reached.Snapshot.State?.Text}, exit code {reached.Snapshot.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}); "
+                    + "its output is in the lines above.";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

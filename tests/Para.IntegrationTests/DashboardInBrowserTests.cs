@@ -117,4 +117,19 @@ public sealed class HeadlessAppHostStopTests
             await host.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_port_another_program_holds_is_named_in_one_line_instead_of_a_hang()
+    {
+        var launch = AppHostLaunch.Create();
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, launch.AccountsPort);
+        squatter.Start();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HeadlessAppHost.StartAsync(launch));
+
+        Assert.Equal(
+            $"para-apphost: port {launch.AccountsPort} for accounts is in use; is another Para running? Stop it, or choose other ports (README, Run).",
+            failure.Message);
+        launch.DeleteDataFolder();
+    }
 }

@@ -50,9 +50,9 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
     public string PrintedUrl(string name) =>
         Regex.Match(Output, $@"^\s+{Regex.Escape(name)}\s+(?<url>\S+)\s*$", RegexOptions.Multiline).Groups["url"].Value;
 
-    public static async Task<HeadlessAppHost> StartAsync()
+    public static async Task<HeadlessAppHost> StartAsync(AppHostLaunch? launch = null)
     {
-        var launch = AppHostLaunch.Create();
+        launch ??= AppHostLaunch.Create();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -82,6 +82,11 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
         {
             await host.DisposeAsync();
             throw new TimeoutException($"The AppHost did not report both services healthy:\n{host.Output}");
+        }
+        catch (InvalidOperationException)
+        {
+            await host.DisposeAsync();
+            throw;
         }
 
         return host;
