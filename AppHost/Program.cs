@@ -12,7 +12,8 @@ var accounts = builder.AddProject<Projects.Para_Accounts>(ServiceNames.Accounts)
     .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.PortOf(ServiceNames.Accounts))
     .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
-    .WithAccountCommands();
+    .WithAccountCommands()
+    .WithMetricExportInterval(settings);
 
 builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
     .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
@@ -20,7 +21,8 @@ builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
     .WaitFor(accounts)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.PortOf(ServiceNames.ContainerAuth))
     .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
-    .WithContainerAuthCommands();
+    .WithContainerAuthCommands()
+    .WithMetricExportInterval(settings);
 
 builder.AddParaServiceClients(settings);
 
