@@ -74,14 +74,7 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
     [Fact]
     public async Task Each_oauth_completion_and_refresh_is_a_span_naming_the_account_and_never_a_token()
     {
-        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Para.Accounts",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("Para.Accounts");
 
         var begin = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("traced"));
         var account = await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await oauth.SignInAsync(begin.AuthorizeUrl)));
@@ -91,7 +84,7 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
             Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
         }
 
-        var ours = spans.Where(span => Equals(span.GetTagItem("para.account.name"), "traced")).ToList();
+        var ours = recorder.Spans.Where(span => Equals(span.GetTagItem("para.account.name"), "traced")).ToList();
         var completion = Assert.Single(ours, span => span.OperationName == "OAuth completion");
         Assert.Equal(System.Diagnostics.ActivityStatusCode.Ok, completion.Status);
         Assert.Equal(account.Id, completion.GetTagItem("para.account.id"));

@@ -187,21 +187,14 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
     [Fact]
     public async Task Each_job_is_a_span_with_its_id_kind_and_final_state()
     {
-        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Para.ContainerAuth",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var recorder = new Para.Accounts.Tests.Infrastructure.SpanRecorder("Para.ContainerAuth");
         await using var host = docker.CreateHost();
         await host.TagBaseImageAsync();
         var api = host.CreateApi();
 
         var job = await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
 
-        var span = Assert.Single(spans, span => Equals(span.GetTagItem("para.job.id"), job.Id));
+        var span = Assert.Single(recorder.Spans, span => Equals(span.GetTagItem("para.job.id"), job.Id));
         Assert.Equal("Job auth-setup", span.OperationName);
         Assert.Equal("auth-setup", span.GetTagItem("para.job.kind"));
         Assert.Equal(JobStates.Succeeded, span.GetTagItem("para.job.state"));

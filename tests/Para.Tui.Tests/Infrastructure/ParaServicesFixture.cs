@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Para.Accounts.Tests.Infrastructure;
 using Para.IntegrationTests.Infrastructure;
@@ -34,20 +33,7 @@ public sealed class ParaServicesFixture : IAsyncLifetime
     public IReadOnlyDictionary<string, string> ConsoleEnvironment => Host.ConsoleEnvironment;
 
     /// <summary>Runs the docker CLI (loopback engine on this machine) and returns its output.</summary>
-    public static string Docker(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("docker did not start.");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"docker {arguments[0]} failed: {error.Trim()}");
-    }
+    public static string Docker(params string[] arguments) => IntegrationTests.Infrastructure.Docker.Run(arguments);
 
     public async Task DisposeAsync()
     {
