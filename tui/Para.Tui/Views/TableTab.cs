@@ -137,6 +137,20 @@ internal class TableTab<T> : View, ICommandTab
     /// <summary>The tab's own commands, before filter and sort.</summary>
     protected virtual IEnumerable<ConsoleCommand> OwnCommands() => [];
 
+    /// <summary><c>v</c>, shared by the Images and Containers tabs: verify the selected row's credentials.</summary>
+    protected ConsoleCommand VerifyCommand(VerifyTarget target, Func<T, string> nameOf) =>
+        new("v", "Verify", "verify the selected image or container", [new Key('v')], _ =>
+        {
+            if (Selected is not { } selected)
+            {
+                Host.Report("Select an image (2) or a container (3) to verify.", isError: true);
+                return;
+            }
+
+            Host.Report($"Verifying {nameOf(selected)}…");
+            Host.Act(Host.Model.Verify(target, nameOf(selected)));
+        });
+
     /// <summary>Whether a cell reads the clock (a countdown or an age), so the table redraws every second.</summary>
     protected virtual bool HasCountdowns => true;
 
