@@ -49,7 +49,7 @@ public sealed class AppHostSettings
     /// </summary>
     public IEnumerable<(string What, int Port)> PortsNeeded()
     {
-        foreach (var service in new[] { ServiceNames.Accounts, ServiceNames.ContainerAuth })
+        foreach (var service in ParaServiceResources.Names)
         {
             yield return (service, PortOf(service));
         }

@@ -12,39 +12,32 @@ public static class AccountCommands
     public const string Reauthenticate = "reauthenticate-account";
 
     public static IResourceBuilder<ProjectResource> WithAccountCommands(this IResourceBuilder<ProjectResource> accounts) => accounts
-        .WithCommand(RefreshTokens, "Refresh tokens now", RefreshTokensAsync, new CommandOptions
+        .WithCommand(RefreshTokens, "Refresh tokens now", CommandGuard.OneSentenceOnFailure(RefreshTokensAsync), new CommandOptions
         {
             Description = "Refresh every account's access token now, as the background refresher would.",
             IconName = "ArrowSync",
             IsHighlighted = true,
-            UpdateState = CommandStates.EnabledWhenHealthy,
+            UpdateState = CommandGuard.EnabledWhenHealthy,
         })
-        .WithCommand(Reauthenticate, "Re-authenticate account…", ReauthenticateAsync, new CommandOptions
+        .WithCommand(Reauthenticate, "Re-authenticate account…", CommandGuard.OneSentenceOnFailure(ReauthenticateAsync), new CommandOptions
         {
             Description = "Sign one account in again with OAuth; its priority, usage and history stay.",
             IconName = "PersonKey",
-            UpdateState = CommandStates.EnabledWhenHealthy,
+            UpdateState = CommandGuard.EnabledWhenHealthy,
         });
 
     private static async Task<ExecuteCommandResult> RefreshTokensAsync(ExecuteCommandContext context)
     {
         var api = context.Services.GetRequiredService<IAccountsApi>();
-        try
+        using var response = await api.RefreshAuthenticationAsync(account: null, context.CancellationToken);
+        if (response.IsSuccessful && response.Content is { } document)
         {
-            using var response = await api.RefreshAuthenticationAsync(account: null, context.CancellationToken);
-            if (response.IsSuccessful && response.Content is { } document)
-            {
-                return document.Result.Success
-                    ? CommandResults.Success(OneSentence(document.Result.Message))
-                    : CommandResults.Failure(OneSentence(document.Result.Message));
-            }
+            return document.Result.Success
+                ? CommandResults.Success(OneSentence(document.Result.Message))
+                : CommandResults.Failure(OneSentence(document.Result.Message));
+        }
 
-            return CommandResults.Failure(response.Error is { } error ? ServiceErrors.Describe(error) : $"accounts answered {(int?)response.StatusCode}.");
-        }
-        catch (Exception exception) when (exception is HttpRequestException or Refit.ApiException or TaskCanceledException)
-        {
-            return CommandResults.Failure(ServiceErrors.Describe(exception));
-        }
+        return CommandResults.Failure(response.Error is { } error ? ServiceErrors.Describe(error) : $"accounts answered {(int?)response.StatusCode}.");
     }
 
     /// <summary>
@@ -62,53 +55,46 @@ public static class AccountCommands
 
         var api = context.Services.GetRequiredService<IAccountsApi>();
         var cancellationToken = context.CancellationToken;
-        try
+        var accounts = await api.ListAccountsAsync(cancellationToken);
+        if (accounts.Count == 0)
         {
-            var accounts = await api.ListAccountsAsync(cancellationToken);
-            if (accounts.Count == 0)
-            {
-                return CommandResults.Failure("There are no accounts yet; add one with 'para accounts add NAME'.");
-            }
-
-            var choice = await interaction.PromptInputAsync(
-                "Re-authenticate account",
-                "Choose the account to sign in again. Its priority, usage and request history are kept; only the tokens change.",
-                new InteractionInput
-                {
-                    Name = "account",
-                    Label = "Account",
-                    InputType = InputType.Choice,
-                    Required = true,
-                    Options = [.. accounts.OrderBy(account => account.Priority).Select(account => KeyValuePair.Create(account.Name, Describe(account)))],
-                },
-                cancellationToken: cancellationToken);
-            if (choice.Canceled || choice.Data.Value is not { Length: > 0 } accountName)
-            {
-                return CommandResults.Canceled();
-            }
-
-            var begin = await api.BeginReauthenticationAsync(accountName, cancellationToken);
-            var pasted = await interaction.PromptInputAsync(
-                $"Sign in to '{begin.AccountName}'",
-                $"1. [Open the sign-in page]({begin.AuthorizeUrl.AbsoluteUri}) and approve access.\n"
-                + "2. Paste the code the page shows (it looks like `code#state`) below.\n\n"
-                + $"The sign-in expires at {begin.ExpiresAt.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)}.",
-                new InteractionInput { Name = "code", Label = "Code", InputType = InputType.Text, Required = true, Placeholder = "code#state" },
-                new InputsDialogInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Sign in" },
-                cancellationToken);
-            if (pasted.Canceled || pasted.Data.Value is not { Length: > 0 } code)
-            {
-                return CommandResults.Canceled();
-            }
-
-            var account = await api.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, code.Trim()), cancellationToken);
-            var until = account.Token?.ExpiresAt is { } expiresAt ? $"; its token is valid until {expiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "";
-            return CommandResults.Success($"Account '{account.Name}' is re-authenticated{until}.");
+            return CommandResults.Failure("There are no accounts yet; add one with 'para accounts add NAME'.");
         }
-        catch (Exception exception) when (exception is HttpRequestException or Refit.ApiException or TaskCanceledException)
+
+        var choice = await interaction.PromptInputAsync(
+            "Re-authenticate account",
+            "Choose the account to sign in again. Its priority, usage and request history are kept; only the tokens change.",
+            new InteractionInput
+            {
+                Name = "account",
+                Label = "Account",
+                InputType = InputType.Choice,
+                Required = true,
+                Options = [.. accounts.OrderBy(account => account.Priority).Select(account => KeyValuePair.Create(account.Name, Describe(account)))],
+            },
+            cancellationToken: cancellationToken);
+        if (choice.Canceled || choice.Data.Value is not { Length: > 0 } accountName)
         {
-            return CommandResults.Failure(ServiceErrors.Describe(exception));
+            return CommandResults.Canceled();
         }
+
+        var begin = await api.BeginReauthenticationAsync(accountName, cancellationToken);
+        var pasted = await interaction.PromptInputAsync(
+            $"Sign in to '{begin.AccountName}'",
+            $"1. [Open the sign-in page]({begin.AuthorizeUrl.AbsoluteUri}) and approve access.\n"
+            + "2. Paste the code the page shows (it looks like `code#state`) below.\n\n"
+            + $"The sign-in expires at {begin.ExpiresAt.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)}.",
+            new InteractionInput { Name = "code", Label = "Code", InputType = InputType.Text, Required = true, Placeholder = "code#state" },
+            new InputsDialogInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Sign in" },
+            cancellationToken);
+        if (pasted.Canceled || pasted.Data.Value is not { Length: > 0 } code)
+        {
+            return CommandResults.Canceled();
+        }
+
+        var account = await api.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, code.Trim()), cancellationToken);
+        var until = account.Token?.ExpiresAt is { } expiresAt ? $"; its token is valid until {expiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "";
+        return CommandResults.Success($"Account '{account.Name}' is re-authenticated{until}.");
 #pragma warning restore ASPIREINTERACTION001
     }
 

@@ -13,37 +13,30 @@ public static partial class ContainerAuthCommands
     public const string CleanupTemporary = "cleanup-temporary";
 
     public static IResourceBuilder<ProjectResource> WithContainerAuthCommands(this IResourceBuilder<ProjectResource> containerAuth) => containerAuth
-        .WithCommand(ReauthAll, "Re-authenticate all images and containers", ReauthAllAsync, new CommandOptions
+        .WithCommand(ReauthAll, "Re-authenticate all images and containers", CommandGuard.OneSentenceOnFailure(ReauthAllAsync), new CommandOptions
         {
             Description = "Write fresh credentials into the authenticated image, every custom para image and every running para container.",
             ConfirmationMessage = "Write fresh credentials into every para image and running para container now?",
             IconName = "KeyMultiple",
             IsHighlighted = true,
-            UpdateState = CommandStates.EnabledWhenHealthy,
+            UpdateState = CommandGuard.EnabledWhenHealthy,
         })
-        .WithCommand(CleanupTemporary, "Clean up temporary containers", CleanupTemporaryAsync, new CommandOptions
+        .WithCommand(CleanupTemporary, "Clean up temporary containers", CommandGuard.OneSentenceOnFailure(CleanupTemporaryAsync), new CommandOptions
         {
             Description = "Remove the temporary containers an interrupted authentication job left behind; images and volumes stay.",
             IconName = "Broom",
-            UpdateState = CommandStates.EnabledWhenHealthy,
+            UpdateState = CommandGuard.EnabledWhenHealthy,
         });
 
     private static async Task<ExecuteCommandResult> ReauthAllAsync(ExecuteCommandContext context)
     {
         var api = context.Services.GetRequiredService<IContainerAuthApi>();
-        try
-        {
-            var started = await api.ReauthAllAsync(new ReauthAllRequest(IncludeContainers: true), context.CancellationToken);
-            // Each step lands in the resource's console log, so the dashboard shows the progress.
-            var finished = await api.FollowToEndAsync(started,
-                step => LogStep(context.Logger, step.Step, (int)Math.Round(step.Progress * 100), step.Message ?? ""),
-                context.CancellationToken);
-            return Outcome(finished);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or Refit.ApiException or TaskCanceledException)
-        {
-            return CommandResults.Failure(ServiceErrors.Describe(exception));
-        }
+        var started = await api.ReauthAllAsync(new ReauthAllRequest(IncludeContainers: true), context.CancellationToken);
+        // Each step lands in the resource's console log, so the dashboard shows the progress.
+        var finished = await api.FollowToEndAsync(started,
+            step => LogStep(context.Logger, step.Step, (int)Math.Round(step.Progress * 100), step.Message ?? ""),
+            context.CancellationToken);
+        return Outcome(finished);
     }
 
     internal static ExecuteCommandResult Outcome(JobInfo job)
@@ -73,20 +66,13 @@ public static partial class ContainerAuthCommands
     private static async Task<ExecuteCommandResult> CleanupTemporaryAsync(ExecuteCommandContext context)
     {
         var api = context.Services.GetRequiredService<IContainerAuthApi>();
-        try
+        var result = await api.CleanupAsync(new CleanupRequest(TemporaryOnly: true), context.CancellationToken);
+        return CommandResults.Success(result.Containers.Count switch
         {
-            var result = await api.CleanupAsync(new CleanupRequest(TemporaryOnly: true), context.CancellationToken);
-            return CommandResults.Success(result.Containers.Count switch
-            {
-                0 => "There were no temporary containers to remove.",
-                1 => $"Removed 1 temporary container ({result.Containers[0]}).",
-                var count => $"Removed {count} temporary containers.",
-            });
-        }
-        catch (Exception exception) when (exception is HttpRequestException or Refit.ApiException or TaskCanceledException)
-        {
-            return CommandResults.Failure(ServiceErrors.Describe(exception));
-        }
+            0 => "There were no temporary containers to remove.",
+            1 => $"Removed 1 temporary container ({result.Containers[0]}).",
+            var count => $"Removed {count} temporary containers.",
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reauth-all: {Percent,3}% {Step} {Message}")]

@@ -16,16 +16,10 @@ public static class ParaServiceClients
         builder.Services.AddParaClients(builder.Configuration);
         builder.Services.AddOptions<ParaClientOptions>().Configure<DistributedApplicationModel>((options, model) =>
         {
-            options.AccountsAddress = EndpointOf(model, ServiceNames.Accounts);
-            options.ContainerAuthAddress = EndpointOf(model, ServiceNames.ContainerAuth);
+            options.AccountsAddress = ParaServiceResources.HttpEndpointOf(model, ServiceNames.Accounts);
+            options.ContainerAuthAddress = ParaServiceResources.HttpEndpointOf(model, ServiceNames.ContainerAuth);
             options.AdminKey = AdminKey.Load(settings.DataDirectory);
         });
         return builder;
-    }
-
-    private static Uri EndpointOf(DistributedApplicationModel model, string resourceName)
-    {
-        var resource = model.Resources.OfType<ProjectResource>().Single(resource => resource.Name == resourceName);
-        return new Uri(resource.GetEndpoint("http").Url);
     }
 }

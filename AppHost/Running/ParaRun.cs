@@ -17,8 +17,6 @@ namespace Para.AppHost.Running;
 /// </summary>
 internal static class ParaRun
 {
-    private static readonly string[] Services = [ServiceNames.Accounts, ServiceNames.ContainerAuth];
-
     public static async Task<int> RunAsync(DistributedApplication app, AppHostSettings settings)
     {
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
@@ -113,7 +111,7 @@ internal static class ParaRun
     private static async Task<string?> WaitForServicesAsync(DistributedApplication app, CancellationToken stopping)
     {
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        foreach (var service in Services)
+        foreach (var service in ParaServiceResources.Names)
         {
             await Console.Out.WriteLineAsync($"para: waiting for {service} to be healthy…");
             var reached = await notifications.WaitForResourceAsync(service,
@@ -147,9 +145,8 @@ internal static class ParaRun
     private static Dictionary<string, string> Urls(DistributedApplication app, AppHostSettings settings)
     {
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        var urls = model.Resources.OfType<ProjectResource>()
-            .Where(resource => Services.Contains(resource.Name))
-            .ToDictionary(resource => resource.Name, resource => resource.GetEndpoint("http").Url, StringComparer.Ordinal);
+        var urls = ParaServiceResources.Names.ToDictionary(
+            name => name, name => ParaServiceResources.HttpEndpointOf(model, name).AbsoluteUri.TrimEnd('/'), StringComparer.Ordinal);
         urls["data folder"] = settings.DataDirectory;
         return urls;
     }
