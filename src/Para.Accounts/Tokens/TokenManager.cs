@@ -180,7 +180,7 @@ internal sealed partial class TokenManager : IAccountTokenService
         activity?.SetTag(AccountsTelemetry.AccountIdTag, accountId);
         activity?.SetTag(AccountsTelemetry.AccountNameTag, account?.Name);
         activity?.SetTag("para.refresh.forced", force);
-        var result = await RefreshOnceCoreAsync(accountId, force);
+        var result = await RefreshOnceCoreAsync(accountId, account, force);
         if (result.Success)
         {
             AccountsTelemetry.Succeeded(activity, "refreshed");
@@ -193,10 +193,10 @@ internal sealed partial class TokenManager : IAccountTokenService
         return result;
     }
 
-    private async Task<TokenOperationResult> RefreshOnceCoreAsync(string accountId, bool force)
+    /// <summary><paramref name="account"/> as read just now by the caller: one store read per refresh check.</summary>
+    private async Task<TokenOperationResult> RefreshOnceCoreAsync(string accountId, AccountRecord? account, bool force)
     {
         var state = State(accountId);
-        var account = _store.Find(accountId);
         if (account?.Tokens is not { } tokens)
         {
             return TokenOperationResult.Failed(account is null ? "The account no longer exists." : $"The account '{account.Name}' has no tokens; sign it in.", shouldRetry: false);
