@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Para.Accounts.Storage;
+using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
 
 namespace Para.Accounts.Accounts;
@@ -8,7 +9,7 @@ namespace Para.Accounts.Accounts;
 /// <summary>What clients may see of a stored account: everything except credentials.</summary>
 internal static class AccountViews
 {
-    public static AccountView ToView(AccountRecord account) => new(
+    public static AccountView ToView(AccountRecord account, RefreshSchedule schedule) => new(
         account.Id,
         account.Name,
         account.Provider,
@@ -25,14 +26,17 @@ internal static class AccountViews
                 TokenFingerprint.Of(tokens.AccessToken),
                 tokens.TokenType,
                 tokens.Scope,
-                DateTimeOffset.FromUnixTimeMilliseconds(tokens.RefreshTokenIssuedAtMs))
+                DateTimeOffset.FromUnixTimeMilliseconds(tokens.RefreshTokenIssuedAtMs),
+                tokens.IssuedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(tokens.IssuedAtMs) : null,
+                schedule.DueAt(tokens))
             : null,
         account.ApiKey is { Length: > 0 } key ? TokenFingerprint.Of(key) : null,
         new UsageStatistics(
             account.Usage.RequestCount,
             account.Usage.TotalRequests,
             account.Usage.LastUsedMs is { } lastUsed ? DateTimeOffset.FromUnixTimeMilliseconds(lastUsed) : null),
-        account.RequestHistory.Count);
+        account.RequestHistory.Count,
+        schedule.StatusOf(account));
 }
 
 /// <summary>

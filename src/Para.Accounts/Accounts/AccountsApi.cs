@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Para.Accounts.Events;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
+using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
 using Para.Contracts.Credentials;
 using Para.Contracts.Events;
@@ -29,11 +30,11 @@ public static partial class AccountsApi
         return app;
     }
 
-    internal static Ok<AccountView[]> ListAccounts(AccountStore store) =>
-        TypedResults.Ok(store.List().Select(AccountViews.ToView).ToArray());
+    internal static Ok<AccountView[]> ListAccounts(AccountStore store, RefreshSchedule schedule) =>
+        TypedResults.Ok(store.List().Select(account => AccountViews.ToView(account, schedule)).ToArray());
 
-    internal static Results<Ok<AccountView>, ProblemHttpResult> GetAccount(string idOrName, AccountStore store) =>
-        store.Find(idOrName) is { } account ? TypedResults.Ok(AccountViews.ToView(account)) : NotFound(idOrName);
+    internal static Results<Ok<AccountView>, ProblemHttpResult> GetAccount(string idOrName, AccountStore store, RefreshSchedule schedule) =>
+        store.Find(idOrName) is { } account ? TypedResults.Ok(AccountViews.ToView(account, schedule)) : NotFound(idOrName);
 
     internal static Results<Ok<OAuthBeginResponse>, ValidationProblem, ProblemHttpResult> AddAccount(AddAccountRequest request, AccountStore store, OAuthFlow flow)
     {
@@ -73,7 +74,7 @@ public static partial class AccountsApi
             : NotFound(idOrName);
 
     internal static Results<Ok<AccountView>, ValidationProblem, ProblemHttpResult> UpdateAccount(
-        string idOrName, UpdateAccountRequest request, AccountStore store, AccountEventHub events)
+        string idOrName, UpdateAccountRequest request, AccountStore store, AccountEventHub events, RefreshSchedule schedule)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Name is not null)
@@ -128,7 +129,7 @@ public static partial class AccountsApi
         }
 
         events.Publish(AccountEventTypes.Updated, updated.Id, updated.Name);
-        return TypedResults.Ok(AccountViews.ToView(updated));
+        return TypedResults.Ok(AccountViews.ToView(updated, schedule));
     }
 
     internal static Results<NoContent, ProblemHttpResult> RemoveAccount(string idOrName, AccountStore store, AccountEventHub events)

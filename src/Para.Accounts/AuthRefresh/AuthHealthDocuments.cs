@@ -7,7 +7,8 @@ namespace Para.Accounts.AuthRefresh;
 internal static class AccountAuthHealthMapping
 {
     public static AccountAuthHealth ToAuthHealth(this AccountTokenStatus status) =>
-        new(status.AccountId, status.Name, status.ExpiresAt, status.RequiresReauth, status.LastError);
+        new(status.AccountId, status.Name, Para.Contracts.Accounts.TokenStatuses.Classify(status.RequiresReauth, status.ExpiresAt, status.RefreshDueAt, DateTimeOffset.UtcNow),
+            !status.RequiresReauth, status.ExpiresAt, status.RefreshDueAt, status.LastRefresh, 0, 0, null, status.RequiresReauth, status.LastError);
 }
 
 /// <summary>Puts <c>authentication</c> into the <c>/health</c> document.</summary>

@@ -31,6 +31,7 @@ public static class AccountsServiceExtensions
 
         services.AddOptions<TokenManagerOptions>().Bind(builder.Configuration.GetSection(TokenManagerOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>();
+        services.AddSingleton<RefreshSchedule>();
         services.AddSingleton<TokenManager>();
         services.AddSingleton<IAccountTokenService>(provider => provider.GetRequiredService<TokenManager>());
         services.AddHostedService<TokenRefreshService>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Para.Accounts.Accounts;
+using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
 using Para.ServiceDefaults.Security;
 
@@ -17,7 +18,7 @@ public static class OAuthApi
     }
 
     internal static async Task<Results<Ok<AccountView>, ValidationProblem, ProblemHttpResult>> CompleteOAuth(
-        CompleteOAuthRequest request, OAuthFlow flow, CancellationToken cancellationToken)
+        CompleteOAuthRequest request, OAuthFlow flow, RefreshSchedule schedule, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Code))
         {
@@ -34,6 +35,6 @@ public static class OAuthApi
                 extensions: failure.ProviderError is null ? null : new Dictionary<string, object?> { ["providerError"] = failure.ProviderError });
         }
 
-        return TypedResults.Ok(AccountViews.ToView(completion.Account!));
+        return TypedResults.Ok(AccountViews.ToView(completion.Account!, schedule));
     }
 }

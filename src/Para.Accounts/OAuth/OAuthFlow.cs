@@ -78,7 +78,7 @@ internal sealed partial class OAuthFlow(
 
     private async Task<OAuthCompletion> CompleteCoreAsync(string? state, string pasted, CancellationToken cancellationToken)
     {
-        var (code, pastedState) = SplitPasted(pasted);
+        var (code, pastedState) = PastedCode.Parse(pasted);
         if (code.Length == 0)
         {
             return OAuthCompletion.Fail(StatusCodes.Status400BadRequest, "Missing code", "The authorization code is empty: paste what the provider's page shows.");
@@ -165,14 +165,6 @@ internal sealed partial class OAuthFlow(
 
         LogSignedIn(logger, account.Name, account.Id, TokenFingerprint.Of(tokens.AccessToken), DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs));
         return new OAuthCompletion(account, null);
-    }
-
-    /// <summary>The provider's page shows <c>code#state</c>; a bare code is fine too.</summary>
-    internal static (string Code, string? State) SplitPasted(string? pasted)
-    {
-        var text = (pasted ?? "").Trim();
-        var hash = text.IndexOf('#', StringComparison.Ordinal);
-        return hash < 0 ? (text, null) : (text[..hash].Trim(), text[(hash + 1)..].Trim() is { Length: > 0 } state ? state : null);
     }
 
     private async Task<string?> TryCreateApiKeyAsync(string accountName, string accessToken, CancellationToken cancellationToken)

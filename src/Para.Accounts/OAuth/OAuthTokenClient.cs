@@ -157,6 +157,7 @@ internal sealed record TokenResponse(
             AccessToken = AccessToken,
             RefreshToken = rotated ? RefreshToken! : previousRefreshToken ?? "",
             ExpiresAtMs = now.AddSeconds(ExpiresInSeconds).ToUnixTimeMilliseconds(),
+            IssuedAtMs = now.ToUnixTimeMilliseconds(),
             TokenType = TokenType,
             Scope = Scope,
             RefreshTokenIssuedAtMs = rotated ? now.ToUnixTimeMilliseconds() : previousRefreshIssuedAtMs ?? now.ToUnixTimeMilliseconds(),

@@ -57,6 +57,9 @@ internal sealed class OAuthTokens
 
     public long ExpiresAtMs { get; set; }
 
+    /// <summary>When the access token was issued; 0 for tokens stored before Para recorded it.</summary>
+    public long IssuedAtMs { get; set; }
+
     public string TokenType { get; set; } = "Bearer";
 
     public string? Scope { get; set; }

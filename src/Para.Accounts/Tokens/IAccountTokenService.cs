@@ -33,6 +33,7 @@ public sealed record AccountTokenStatus(
     string AccountId,
     string Name,
     DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RefreshDueAt,
     DateTimeOffset? RefreshTokenIssuedAt,
     DateTimeOffset? LastRefresh,
     bool RequiresReauth,

@@ -27,14 +27,7 @@ public static class TokenHealthApi
 
     internal static AccountTokenHealth Describe(AccountTokenStatus status, DateTimeOffset now, TokenManagerOptions options)
     {
-        var state = status switch
-        {
-            { RequiresReauth: true } => TokenHealthStatuses.RequiresReauth,
-            { ExpiresAt: null } => TokenHealthStatuses.Expired,
-            { ExpiresAt: var expiresAt } when expiresAt <= now => TokenHealthStatuses.Expired,
-            { ExpiresAt: var expiresAt } when expiresAt - now <= options.SafetyWindow => TokenHealthStatuses.Expiring,
-            _ => TokenHealthStatuses.Ok,
-        };
+        var state = TokenStatuses.Classify(status.RequiresReauth, status.ExpiresAt, status.RefreshDueAt, now);
         var age = status.RefreshTokenIssuedAt is { } issued ? now - issued : (TimeSpan?)null;
         string? warning = null;
         if (age is { } refreshAge && refreshAge >= options.RefreshTokenLifetime - options.RefreshTokenWarning)
@@ -49,6 +42,7 @@ public static class TokenHealthApi
             status.Name,
             state,
             status.ExpiresAt,
+            status.RefreshDueAt,
             status.RefreshTokenIssuedAt,
             age is { } days ? Math.Round(days.TotalDays, 2) : null,
             status.LastRefresh,

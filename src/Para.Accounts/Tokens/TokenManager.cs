@@ -21,6 +21,7 @@ internal sealed partial class TokenManager : IAccountTokenService
     private readonly AccountEventHub _events;
     private readonly TimeProvider _time;
     private readonly IOptions<TokenManagerOptions> _options;
+    private readonly RefreshSchedule _schedule;
     private readonly ILogger<TokenManager> _logger;
     private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new();
 
@@ -30,8 +31,10 @@ internal sealed partial class TokenManager : IAccountTokenService
         AccountEventHub events,
         TimeProvider time,
         IOptions<TokenManagerOptions> options,
+        RefreshSchedule schedule,
         ILogger<TokenManager> logger)
     {
+        _schedule = schedule;
         _store = store;
         _provider = provider;
         _events = events;
@@ -141,6 +144,7 @@ internal sealed partial class TokenManager : IAccountTokenService
             account.Id,
             account.Name,
             account.Tokens is { } tokens ? DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) : null,
+            account.Tokens is { } due ? _schedule.DueAt(due) : null,
             account.Tokens is { } issued ? DateTimeOffset.FromUnixTimeMilliseconds(issued.RefreshTokenIssuedAtMs) : null,
             account.LastRefreshMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
             account.RequiresReauth,

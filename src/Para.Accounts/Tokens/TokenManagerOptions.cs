@@ -10,6 +10,18 @@ public sealed class TokenManagerOptions
     /// <summary>A token expiring within this window is refreshed before it is handed out (default 30 minutes).</summary>
     public TimeSpan SafetyWindow { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// A token whose whole lifetime is shorter than <see cref="SafetyWindow"/> is refreshed when this
+    /// fraction of its lifetime is left (default 0.25), so a 2-minute token is not refreshed at every check.
+    /// </summary>
+    public double ShortLifetimeRefreshFraction { get; set; } = 0.25;
+
+    /// <summary>
+    /// Every token handed out (export, container-auth, console, gateway) stays valid at least this
+    /// long, refreshing first when needed (default 5 minutes; half the lifetime for shorter tokens).
+    /// </summary>
+    public TimeSpan MinimumValidity { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>After a transient failure (network, 5xx, 429) the account is not refreshed again for this long (default 60 s).</summary>
     public TimeSpan TransientFailureBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -31,6 +43,16 @@ internal sealed class TokenManagerOptionsValidator : IValidateOptions<TokenManag
         if (options.SafetyWindow <= TimeSpan.Zero)
         {
             failures.Add($"{TokenManagerOptions.SectionName}:{nameof(options.SafetyWindow)} must be positive.");
+        }
+
+        if (options.ShortLifetimeRefreshFraction is <= 0 or >= 1)
+        {
+            failures.Add($"{TokenManagerOptions.SectionName}:{nameof(options.ShortLifetimeRefreshFraction)} must be between 0 and 1.");
+        }
+
+        if (options.MinimumValidity <= TimeSpan.Zero || options.MinimumValidity >= options.SafetyWindow)
+        {
+            failures.Add($"{TokenManagerOptions.SectionName}:{nameof(options.MinimumValidity)} must be positive and shorter than {nameof(options.SafetyWindow)}.");
         }
 
         if (options.TransientFailureBackoff < TimeSpan.Zero)

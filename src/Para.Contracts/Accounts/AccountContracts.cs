@@ -12,6 +12,8 @@ public static class AccountModes
 /// <summary>
 /// An account as every client sees it. Never a token or an API key: only when the access token
 /// expires and a short fingerprint, so two views can be compared without revealing anything.
+/// <see cref="Status"/> is the <see cref="TokenStatuses"/> value when the response was made; a view
+/// shown live re-classifies with <see cref="TokenStatuses.Classify(AccountView, DateTimeOffset)"/>.
 /// </summary>
 public sealed record AccountView(
     string Id,
@@ -27,14 +29,19 @@ public sealed record AccountView(
     TokenSummary? Token,
     string? ApiKeyFingerprint,
     UsageStatistics Usage,
-    int RequestHistoryCount);
+    int RequestHistoryCount,
+    string Status);
 
+/// <param name="IssuedAt">When the access token was issued; null for tokens stored before Para recorded it.</param>
+/// <param name="RefreshDueAt">From then on Para refreshes the token, and every view calls it "expiring".</param>
 public sealed record TokenSummary(
     DateTimeOffset ExpiresAt,
     string Fingerprint,
     string TokenType,
     string? Scope,
-    DateTimeOffset RefreshTokenIssuedAt);
+    DateTimeOffset RefreshTokenIssuedAt,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset RefreshDueAt);
 
 public sealed record UsageStatistics(long RequestCount, long TotalRequests, DateTimeOffset? LastUsed);
 
@@ -47,8 +54,10 @@ public sealed record OAuthBeginResponse(string AccountName, string Mode, Uri Aut
 /// <summary>
 /// <c>POST /api/oauth/complete</c>. <see cref="Code"/> is what the provider's page shows:
 /// <c>code#state</c> or a bare code; <see cref="State"/> may be left out when the code carries it.
+/// <see cref="Account"/> is the account (id or name) the caller began the sign-in for: a code of
+/// another sign-in is then refused and changes nothing.
 /// </summary>
-public sealed record CompleteOAuthRequest(string? State, string Code);
+public sealed record CompleteOAuthRequest(string? State, string Code, string? Account = null);
 
 /// <summary><c>PATCH /api/accounts/{idOrName}</c>: only the fields given change; an empty endpoint clears it.</summary>
 public sealed record UpdateAccountRequest(

@@ -4,25 +4,17 @@ namespace Para.Contracts.Accounts;
 public sealed record TokenHealthReport(DateTimeOffset Timestamp, IReadOnlyList<AccountTokenHealth> Accounts);
 
 /// <summary>
-/// <see cref="Status"/> is <c>ok</c>, <c>expiring</c> (inside the refresh window), <c>expired</c>
-/// or <c>requires-reauth</c>. <see cref="Warning"/> is set when the refresh token nears its assumed lifetime.
+/// <see cref="Status"/> is a <see cref="TokenStatuses"/> value; <see cref="RefreshDueAt"/> is when it turns <c>expiring</c>. <see cref="Warning"/> is set when the refresh token nears its assumed lifetime.
 /// </summary>
 public sealed record AccountTokenHealth(
     string AccountId,
     string Name,
     string Status,
     DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RefreshDueAt,
     DateTimeOffset? RefreshTokenIssuedAt,
     double? RefreshTokenAgeDays,
     DateTimeOffset? LastRefresh,
     bool AutoRefresh,
     string? LastError,
     string? Warning);
-
-public static class TokenHealthStatuses
-{
-    public const string Ok = "ok";
-    public const string Expiring = "expiring";
-    public const string Expired = "expired";
-    public const string RequiresReauth = "requires-reauth";
-}

@@ -61,7 +61,7 @@ public sealed class AccountsClientTests(OAuthServerFixture oauth) : IClassFixtur
         Assert.Equal("", withheld.Credentials.ClaudeAiOauth.RefreshToken);
         Assert.Equal(export.Credentials.ClaudeAiOauth.AccessToken, withheld.Credentials.ClaudeAiOauth.AccessToken);
         Assert.Equal(account.Token!.Fingerprint, export.Fingerprint);
-        Assert.Equal(TokenHealthStatuses.Ok, Assert.Single(health.Accounts).Status);
+        Assert.Equal(TokenStatuses.Ok, Assert.Single(health.Accounts).Status);
         Assert.True(reload.Success);
     }
 

@@ -37,7 +37,7 @@ internal sealed class FakeAccountTokenService : IAccountTokenService
     }
 
     public static AccountTokenStatus Account(string id, string name, DateTimeOffset? expiresAt, bool requiresReauth = false, string? lastError = null) =>
-        new(id, name, expiresAt, RefreshTokenIssuedAt: null, LastRefresh: null, requiresReauth, Paused: false, AutoRefresh: true, lastError);
+        new(id, name, expiresAt, RefreshDueAt: expiresAt?.AddMinutes(-30), RefreshTokenIssuedAt: null, LastRefresh: null, requiresReauth, Paused: false, AutoRefresh: true, lastError);
 
     public Task<TokenOperationResult> RefreshAsync(string accountIdOrName, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Para.Contracts.Accounts;
 using System.Security.Cryptography;
 using System.Text;
 using Para.Accounts.OAuth;
@@ -23,7 +24,7 @@ public sealed class PkceTests
     [InlineData("abc#", "abc", null)]
     public void Pasted_codes_split_into_code_and_state(string pasted, string code, string? state)
     {
-        Assert.Equal((code, state), OAuthFlow.SplitPasted(pasted));
+        Assert.Equal((code, state), PastedCode.Parse(pasted) is var parsed ? (parsed.Code, parsed.State) : default);
     }
 
     internal static string AnotherVerifier() => Pkce.CreateVerifier();

@@ -112,7 +112,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
 
         Assert.Equal(0, refreshed);
         Assert.Equal(before, oauth.RefreshRequests);
-        Assert.Equal(TokenHealthStatuses.Expiring, (await GetTokenHealthAsync()).Accounts.Single(a => a.AccountId == account.Id).Status);
+        Assert.Equal(TokenStatuses.Expiring, (await GetTokenHealthAsync()).Accounts.Single(a => a.AccountId == account.Id).Status);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         Assert.True(_factory.Store.Find(account.Id)!.RequiresReauth);
         Assert.Equal(["requires-reauth"], heard);
         Assert.True(unavailable.RequiresReauth);
-        Assert.Equal(TokenHealthStatuses.RequiresReauth, health.Status);
+        Assert.Equal(TokenStatuses.RequiresReauth, health.Status);
 
         var begin = await PostAsync<OAuthBeginResponse>("/api/accounts/revoked/reauth");
         await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await oauth.SignInAsync(begin.AuthorizeUrl)));
@@ -251,7 +251,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
     {
         var now = DateTimeOffset.UnixEpoch.AddYears(56);
         var health = TokenHealthApi.Describe(
-            new AccountTokenStatus("id", "name", now.AddMinutes(expiresInMinutes), now.AddDays(-refreshAgeDays), null, requiresReauth, false, true, null),
+            new AccountTokenStatus("id", "name", now.AddMinutes(expiresInMinutes), now.AddMinutes(expiresInMinutes - 30), now.AddDays(-refreshAgeDays), null, requiresReauth, false, true, null),
             now,
             new TokenManagerOptions());
 

@@ -158,7 +158,7 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
             view.Mode,
             view.Priority,
             view.Paused,
-            view.RequiresReauth || health?.Status == TokenHealthStatuses.RequiresReauth,
+            view.RequiresReauth || health?.Status == TokenStatuses.RequiresReauth,
             view.Token?.ExpiresAt ?? health?.ExpiresAt,
             view.Token?.RefreshTokenIssuedAt ?? health?.RefreshTokenIssuedAt,
             view.Usage.TotalRequests,
