@@ -156,49 +156,41 @@ public static partial class AccountsApi
     }
 
     /// <param name="includeRefreshToken">
-    /// <c>false</c> writes an empty refresh token: a holder that cannot refresh cannot race Para's
-    /// refresh and present a used token (docs/decisions/0006). Default: included.
+    /// Default <c>false</c>: the file holds an empty refresh token. A holder that cannot refresh
+    /// cannot race Para's refresh and present a used token (docs/decisions/0006).
     /// </param>
-    internal static Results<Ok<CredentialsExport>, ProblemHttpResult> ExportCredentials(
-        string idOrName, AccountStore store, IOptions<OAuthOptions> options, [FromServices] ILoggerFactory loggers,
-        [FromQuery] bool? includeRefreshToken = null)
+    internal static async Task<Results<Ok<CredentialsExport>, ProblemHttpResult>> ExportCredentials(
+        string idOrName, TokenManager tokens, IOptions<OAuthOptions> options, HttpResponse response, TimeProvider timeProvider,
+        CancellationToken cancellationToken, [FromQuery] bool? includeRefreshToken = null)
     {
-        if (store.Find(idOrName) is not { } account)
+        try
         {
-            return NotFound(idOrName);
+            return TypedResults.Ok(await tokens.ExportAsync(idOrName, includeRefreshToken ?? false, options.Value.Scopes, cancellationToken));
         }
-
-        if (account.Tokens is not { AccessToken.Length: > 0 } tokens)
+        catch (TokenUnavailableException exception)
         {
-            return TypedResults.Problem(title: "No tokens", detail: $"The account '{account.Name}' has no OAuth tokens.", statusCode: StatusCodes.Status409Conflict);
+            return TokenProblem(exception, response, timeProvider);
         }
+    }
 
-        if (account.RequiresReauth)
+    /// <summary>No token to hand out: 404 unknown account, 409 sign in again, 503 (with Retry-After) the provider is failing.</summary>
+    internal static ProblemHttpResult TokenProblem(TokenUnavailableException exception, HttpResponse response, TimeProvider timeProvider)
+    {
+        switch (exception.Reason)
         {
-            return TypedResults.Problem(
-                title: "Re-authentication required",
-                detail: $"The account '{account.Name}' must sign in again: para accounts reauth {account.Name}",
-                statusCode: StatusCodes.Status409Conflict);
-        }
+            case TokenUnavailableReason.NotFound:
+                return TypedResults.Problem(title: "Account not found", detail: exception.Message, statusCode: StatusCodes.Status404NotFound);
+            case TokenUnavailableReason.RequiresReauth:
+                return TypedResults.Problem(title: "Re-authentication required", detail: exception.Message, statusCode: StatusCodes.Status409Conflict);
+            default:
+                if (exception.RetryAt is { } retryAt)
+                {
+                    var seconds = (long)Math.Ceiling(Math.Max(1, (retryAt - timeProvider.GetUtcNow()).TotalSeconds));
+                    response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
 
-        var fingerprint = TokenFingerprint.Of(tokens.AccessToken);
-        var scopes = (tokens.Scope ?? options.Value.Scopes).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var export = new CredentialsExport(
-            account.Name,
-            DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs),
-            fingerprint,
-            new ClaudeCredentialsFile(new ClaudeAiOauth(
-                tokens.AccessToken,
-                includeRefreshToken ?? true ? tokens.RefreshToken : "",
-                tokens.ExpiresAtMs,
-                scopes,
-                account.Mode == AccountModes.Max ? "max" : null)),
-            new ClaudeAccountDetails(new ClaudeOAuthAccount(
-                account.ProviderAccount?.Uuid ?? account.Id,
-                account.ProviderAccount?.EmailAddress,
-                account.ProviderAccount?.OrganizationName)));
-        LogExported(loggers.CreateLogger(typeof(AccountsApi)), account.Name, fingerprint);
-        return TypedResults.Ok(export);
+                return TypedResults.Problem(title: "No valid token", detail: exception.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static ProblemHttpResult NotFound(string idOrName) =>
@@ -214,7 +206,4 @@ public static partial class AccountsApi
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex AccountName();
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Credentials of account {AccountName} exported (access token {Fingerprint})")]
-    private static partial void LogExported(ILogger logger, string accountName, string fingerprint);
 }

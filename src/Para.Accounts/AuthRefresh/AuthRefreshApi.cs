@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
 using Para.Accounts.AuthRefresh;
 using Para.Accounts.Tokens;
 using Para.Contracts.Health;
@@ -18,66 +19,67 @@ public static class AuthRefreshApi
             .WithTags("Authentication")
             .RequireAuthorization(AdminKeyAuthentication.PolicyName);
 
-        api.MapGet("", GetAuthHealthAsync)
+        api.MapGet("", GetAuthHealth)
             .WithName("GetAuthHealth")
-            .WithSummary("Authentication status and each account's token state");
+            .WithSummary("Authentication status over all accounts, and each account's refresh state");
 
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshAuthentication")
-            .WithSummary("Refresh one account (?account=) or all now; refused with 429 during the cooldown");
+            .WithSummary("Refresh one account (?account=) or all now; 429 while that account's cooldown runs");
 
         return app;
     }
 
-    private static async Task<Ok<AuthHealthDocument>> GetAuthHealthAsync([AsParameters] AuthRefreshServices services, CancellationToken cancellationToken)
-    {
-        var accounts = await services.Statuses.ReadAsync(cancellationToken);
-        var authentication = services.Manager.Status;
-        var status = !authentication.IsAuthenticated ? "unauthenticated"
-            : accounts.Any(account => account.RequiresReauth) ? "degraded"
-            : "authenticated";
-        return TypedResults.Ok(new AuthHealthDocument(
-            status,
-            services.TimeProvider.GetUtcNow(),
-            authentication,
-            [.. accounts.Select(account => account.ToAuthHealth())]));
-    }
+    internal static Ok<AuthHealthDocument> GetAuthHealth([AsParameters] AuthRefreshServices services) =>
+        TypedResults.Ok(AuthHealthDocuments.Build(services.Tokens.GetStatuses(), services.TimeProvider.GetUtcNow()));
 
-    private static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RefreshAsync(
+    internal static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RefreshAsync(
         [FromQuery] string? account,
         HttpResponse response,
         [AsParameters] AuthRefreshServices services,
         CancellationToken cancellationToken)
     {
-        if (account is not null && !(await services.Statuses.ReadAsync(cancellationToken)).Any(status => Matches(status, account)))
+        AuthRefreshLog.ManualRefreshRequested(services.Logger, account ?? "all");
+        TokenOperationResult result;
+        DateTimeOffset? retryAt;
+        if (account is null)
         {
-            return TypedResults.Problem(
-                title: "Unknown account",
-                detail: $"There is no account '{account}'.",
-                statusCode: StatusCodes.Status404NotFound);
+            var all = await services.Tokens.RefreshAllAsync(RefreshTrigger.Manual, cancellationToken);
+            (result, retryAt) = (all.Result, all.RetryAt);
+        }
+        else
+        {
+            if (!services.Tokens.Exists(account))
+            {
+                return TypedResults.Problem(
+                    title: "Unknown account",
+                    detail: $"There is no account '{account}'.",
+                    statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var outcome = await services.Tokens.RefreshAsync(account, RefreshTrigger.Manual, cancellationToken);
+            result = outcome.Result ?? TokenOperationResult.Failed(outcome.Message, shouldRetry: true);
+            retryAt = outcome.Result is null ? outcome.RetryAt : null;
         }
 
-        var outcome = await services.Manager.RefreshAsync(account, cancellationToken);
         var now = services.TimeProvider.GetUtcNow();
-        if (outcome.RetryAt is { } retryAt)
+        if (retryAt is { } at)
         {
-            var seconds = (long)Math.Ceiling(Math.Max(1, (retryAt - now).TotalSeconds));
+            var seconds = (long)Math.Ceiling(Math.Max(1, (at - now).TotalSeconds));
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(
                 title: "Refresh cooling down",
-                detail: $"A refresh ran moments ago; try again in {seconds} s (after {retryAt:O}).",
+                detail: $"{(account is null ? "Every account was" : $"The account '{account}' was")} refreshed moments ago; try again in {seconds} s (after {at:O}).",
                 statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        var result = outcome.Result!;
         return TypedResults.Ok(new AuthRefreshDocument(
             result.Success ? "refreshed" : "failed",
             now,
             new AuthRefreshResult(result.Success, result.Message, result.ShouldRetry),
-            services.Manager.Status));
+            AuthHealthDocuments.Aggregate(services.Tokens.GetStatuses())));
     }
-
-    private static bool Matches(AccountTokenStatus status, string account) =>
-        string.Equals(status.AccountId, account, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(status.Name, account, StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>What the <c>/health/auth</c> handlers need, as one parameter object.</summary>
+internal sealed record AuthRefreshServices(TokenManager Tokens, TimeProvider TimeProvider, ILogger<AuthRefresher> Logger);

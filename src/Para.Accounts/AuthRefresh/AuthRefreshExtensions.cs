@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Para.Accounts.AuthRefresh;
-using Para.Accounts.AuthRefresh.Strategies;
+using Para.Accounts.Tokens;
 using Para.ServiceDefaults;
 using Polly;
 using Polly.Telemetry;
@@ -11,8 +11,8 @@ namespace Microsoft.Extensions.Hosting;
 public static class AuthRefreshExtensions
 {
     /// <summary>
-    /// The auth refresh manager, its strategies, pipeline, metrics and health section. Expects the
-    /// Tokens feature to register <see cref="Para.Accounts.Tokens.IAccountTokenService"/>.
+    /// The auth refresh manager, its pipeline, the credentials-file fallback and the health section,
+    /// over the token manager that <c>AddAccountServices</c> registers.
     /// </summary>
     public static IHostApplicationBuilder AddAuthRefresh(this IHostApplicationBuilder builder)
     {
@@ -24,15 +24,7 @@ public static class AuthRefreshExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        // Everything that needs the token service is built on first use rather than checked when
-        // the container is built, so a host without the Tokens feature still starts and serves /health.
-        services.AddSingleton<IAuthRefreshStrategy>(provider => ActivatorUtilities.CreateInstance<RefreshTokenGrantStrategy>(provider));
-        services.AddSingleton<IAuthRefreshStrategy>(provider => ActivatorUtilities.CreateInstance<StoreReloadStrategy>(provider));
-        services.AddSingleton<IAuthRefreshStrategy>(provider => ActivatorUtilities.CreateInstance<CredentialsFileStrategy>(provider));
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AccountStatusCache>(provider));
-
-        services.AddSingleton<AuthRefreshState>();
-        services.AddSingleton<AuthRefreshMetrics>();
+        services.AddSingleton<ITokenFallback, CredentialsFileFallback>();
         services.AddSingleton<AuthRefresher>();
         services.AddSingleton<AuthRefreshManager>();
         services.AddSingleton<IHealthDocumentSection, AuthenticationHealthSection>();

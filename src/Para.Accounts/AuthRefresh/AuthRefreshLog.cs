@@ -36,19 +36,10 @@ internal static partial class AuthRefreshLog
         Message = "Refresh cooldown active but credentials were refreshed after the call started, retrying without a new refresh (lastRefresh: {LastRefresh:O}, account: {AccountId})")]
     public static partial void RefreshedMeanwhile(ILogger logger, DateTimeOffset lastRefresh, string accountId);
 
-    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug,
-        Message = "Refresh strategy {Strategy} did not succeed (account: {AccountId}): {Reason}")]
-    public static partial void StrategyDidNotSucceed(ILogger logger, string strategy, string accountId, string reason);
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Information,
         Message = "Manual authentication refresh requested (account: {AccountId})")]
     public static partial void ManualRefreshRequested(ILogger logger, string accountId);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug,
-        Message = "A refresh is already running, refusing the manual refresh (retryAfter: {RetryAfterMs}ms, account: {AccountId})")]
-    public static partial void RefreshAlreadyRunning(ILogger logger, long retryAfterMs, string accountId);
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug,
-        Message = "Reading account token statuses failed ({ExceptionType})")]
-    public static partial void StatusReadFailed(ILogger logger, string exceptionType);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Para.Contracts.Health;
 using Polly;
 using Polly.Registry;
 
@@ -9,14 +8,9 @@ namespace Para.Accounts.AuthRefresh;
 /// Wraps operations that use an account's credentials: an authentication failure triggers a
 /// refresh (within the cooldown and failure limit) and one transparent retry.
 /// </summary>
-internal sealed class AuthRefreshManager(
-    ResiliencePipelineProvider<string> pipelines,
-    AuthRefresher refresher,
-    AuthRefreshState state)
+internal sealed class AuthRefreshManager(ResiliencePipelineProvider<string> pipelines)
 {
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(AuthRefreshPipeline.Name);
-
-    public AuthenticationStatus Status => state.Current;
 
     public async ValueTask<T> ExecuteAsync<T>(
         Func<CancellationToken, ValueTask<T>> operation,
@@ -90,8 +84,4 @@ internal sealed class AuthRefreshManager(
             }
         }
     }
-
-    /// <summary>Manual refresh of one account, or of all when <paramref name="accountId"/> is null.</summary>
-    public Task<ManualRefreshOutcome> RefreshAsync(string? accountId, CancellationToken cancellationToken) =>
-        refresher.RefreshNowAsync(accountId, cancellationToken);
 }

@@ -73,7 +73,7 @@ internal sealed class AuthRecoveryStrategy(
             return outcome;
         }
 
-        AuthRefreshLog.RetryingAfterRefresh(logger, operation, sessionId ?? AuthRefresher.NoSession, accountId ?? AuthRefresher.AllAccounts);
+        AuthRefreshLog.RetryingAfterRefresh(logger, operation, sessionId ?? AuthRefresher.NoSession, accountId ?? AuthRefresher.NoAccount);
         return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 }

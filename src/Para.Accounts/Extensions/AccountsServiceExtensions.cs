@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
 using Para.Accounts.Events;
@@ -32,8 +33,10 @@ public static class AccountsServiceExtensions
         services.AddOptions<TokenManagerOptions>().Bind(builder.Configuration.GetSection(TokenManagerOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>();
         services.AddSingleton<RefreshSchedule>();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenMetrics>();
         services.AddSingleton<TokenManager>();
-        services.AddSingleton<IAccountTokenService>(provider => provider.GetRequiredService<TokenManager>());
         services.AddHostedService<TokenRefreshService>();
         // No retries: a retried code or refresh-token request presents a used, single-use credential.
         // EXTEXP0001: the API is marked experimental; it is the documented way to undo the defaults.

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
-using Para.Accounts.Events;
 using Para.Accounts.Storage;
+using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
-using Para.Contracts.Events;
 
 namespace Para.Accounts.OAuth;
 
@@ -14,7 +13,7 @@ namespace Para.Accounts.OAuth;
 internal sealed partial class OAuthFlow(
     AccountStore store,
     OAuthTokenClient provider,
-    AccountEventHub events,
+    TokenManager tokenManager,
     IOptions<OAuthOptions> options,
     TimeProvider timeProvider,
     ILogger<OAuthFlow> logger)
@@ -128,39 +127,12 @@ internal sealed partial class OAuthFlow(
         var tokens = response.ToTokens(now);
         var apiKey = session.Mode == AccountModes.Console ? await TryCreateApiKeyAsync(session.AccountName, tokens.AccessToken, cancellationToken) : null;
 
-        AccountRecord? account;
-        if (session.AccountId is null)
+        var write = tokenManager.SaveSignIn(session, tokens, apiKey, response.Account);
+        if (write.Account is not { } account)
         {
-            try
-            {
-                account = store.Insert(new AccountRecord
-                {
-                    Id = Guid.NewGuid().ToString("N"),
-                    Name = session.AccountName,
-                    Mode = session.Mode,
-                    Priority = session.Priority,
-                    Tokens = tokens,
-                    ApiKey = apiKey,
-                    ProviderAccount = response.Account,
-                    CreatedAtMs = now.ToUnixTimeMilliseconds(),
-                });
-            }
-            catch (DuplicateAccountNameException exception)
-            {
-                return OAuthCompletion.Fail(StatusCodes.Status409Conflict, "Account already exists", exception.Message);
-            }
-
-            events.Publish(AccountEventTypes.Created, account.Id, account.Name);
-        }
-        else
-        {
-            account = store.ReplaceTokens(session.AccountId, tokens, apiKey, response.Account);
-            if (account is null)
-            {
-                return OAuthCompletion.Fail(StatusCodes.Status404NotFound, "Account not found", $"The account '{session.AccountName}' was removed while it was being re-authenticated.");
-            }
-
-            events.Publish(AccountEventTypes.Reauthenticated, account.Id, account.Name);
+            return write.Outcome == SignInWriteOutcome.NameTaken
+                ? OAuthCompletion.Fail(StatusCodes.Status409Conflict, "Account already exists", $"An account named '{session.AccountName}' already exists.")
+                : OAuthCompletion.Fail(StatusCodes.Status404NotFound, "Account not found", $"The account '{session.AccountName}' was removed while it was being re-authenticated.");
         }
 
         LogSignedIn(logger, account.Name, account.Id, TokenFingerprint.Of(tokens.AccessToken), DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs));

@@ -235,6 +235,20 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every write so far has reached the operating system. LiteDB acknowledges a
+    /// write when it is queued for its log file, and a queued write dies with a killed process;
+    /// a checkpoint waits for the queue. Called after each token write: a rotated refresh token
+    /// exists nowhere else (docs/decisions/0011).
+    /// </summary>
+    public void MakeDurable()
+    {
+        lock (_gate)
+        {
+            _database.Checkpoint();
+        }
+    }
+
     /// <summary>The stored document as LiteDB's JSON, for tests that compare what a write left behind.</summary>
     internal string ReadDocumentJson(string accountId) =>
         JsonSerializer.Serialize(_database.GetCollection("accounts").FindById(accountId) ?? new BsonDocument());

@@ -38,18 +38,28 @@ internal sealed class RefreshSchedule(IOptions<TokenManagerOptions> options, Tim
 
     /// <summary>
     /// The least time a token handed to a consumer stays valid: the configured minimum, or half the
-    /// token's lifetime for tokens that do not live that long.
+    /// lead time for tokens that do not live long enough for it. Always shorter than the lead time,
+    /// so a consumer asks for a refresh only once the token is due anyway.
     /// </summary>
     public TimeSpan MinimumValidity(OAuthTokens tokens)
     {
+        var halfLead = LeadTime(tokens) / 2;
         var minimum = options.Value.MinimumValidity;
-        if (tokens.IssuedAtMs > 0 && tokens.ExpiresAtMs > tokens.IssuedAtMs)
-        {
-            var half = TimeSpan.FromMilliseconds((tokens.ExpiresAtMs - tokens.IssuedAtMs) / 2.0);
-            return half < minimum ? half : minimum;
-        }
+        return halfLead < minimum ? halfLead : minimum;
+    }
 
-        return minimum;
+    /// <summary>
+    /// When to try again after <paramref name="consecutiveFailures"/> failures in a row: the cooldown
+    /// doubled per failure, with ±20 % jitter so many accounts do not retry in step, capped.
+    /// </summary>
+    public DateTimeOffset NextAttemptAfter(int consecutiveFailures, DateTimeOffset failedAt)
+    {
+        var settings = options.Value;
+        var cooldown = settings.RefreshCooldown.TotalMilliseconds;
+        var grown = cooldown * Math.Pow(2, Math.Clamp(consecutiveFailures - 1, 0, 30));
+        var jittered = grown * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        var capped = Math.Clamp(jittered, cooldown, settings.MaxFailureBackoff.TotalMilliseconds);
+        return failedAt.AddMilliseconds(capped);
     }
 
     public string StatusOf(AccountRecord account) =>

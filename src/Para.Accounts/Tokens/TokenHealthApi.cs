@@ -17,11 +17,10 @@ public static class TokenHealthApi
         return app;
     }
 
-    internal static async Task<Ok<TokenHealthReport>> GetTokenHealth(
-        IAccountTokenService tokens, TimeProvider timeProvider, IOptions<TokenManagerOptions> options, CancellationToken cancellationToken)
+    internal static Ok<TokenHealthReport> GetTokenHealth(TokenManager tokens, TimeProvider timeProvider, IOptions<TokenManagerOptions> options)
     {
         var now = timeProvider.GetUtcNow();
-        var statuses = await tokens.GetStatusesAsync(cancellationToken);
+        var statuses = tokens.GetStatuses();
         return TypedResults.Ok(new TokenHealthReport(now, [.. statuses.Select(status => Describe(status, now, options.Value))]));
     }
 

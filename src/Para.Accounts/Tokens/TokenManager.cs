@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
+using Para.Accounts.AuthRefresh;
 using Para.Accounts.Events;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
@@ -10,11 +11,13 @@ using Para.Contracts.Events;
 namespace Para.Accounts.Tokens;
 
 /// <summary>
-/// The one place that refreshes an account's tokens. Refresh tokens are single-use and rotating:
-/// two refreshes racing on one account kill it. So refreshes of one account share one flight,
-/// and the result is written with compare-and-set on the refresh token that was used.
+/// The one place that writes an account's tokens and the one path every refresh takes, whoever
+/// asks (background, a consumer, a failed call, a person). Refresh tokens are single-use and
+/// rotating: two refreshes racing on one account kill it. So refreshes of one account share one
+/// flight, the result is written with compare-and-set on the refresh token that was used, and the
+/// cooldown, failure count and back-off are kept per account.
 /// </summary>
-internal sealed partial class TokenManager : IAccountTokenService
+internal sealed partial class TokenManager
 {
     private readonly AccountStore _store;
     private readonly OAuthTokenClient _provider;
@@ -22,8 +25,10 @@ internal sealed partial class TokenManager : IAccountTokenService
     private readonly TimeProvider _time;
     private readonly IOptions<TokenManagerOptions> _options;
     private readonly RefreshSchedule _schedule;
+    private readonly TokenMetrics _metrics;
+    private readonly ITokenFallback[] _fallbacks;
     private readonly ILogger<TokenManager> _logger;
-    private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new();
+    private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new(StringComparer.Ordinal);
 
     public TokenManager(
         AccountStore store,
@@ -32,307 +37,418 @@ internal sealed partial class TokenManager : IAccountTokenService
         TimeProvider time,
         IOptions<TokenManagerOptions> options,
         RefreshSchedule schedule,
+        TokenMetrics metrics,
+        IEnumerable<ITokenFallback> fallbacks,
         ILogger<TokenManager> logger)
     {
-        _schedule = schedule;
         _store = store;
         _provider = provider;
         _events = events;
         _time = time;
         _options = options;
+        _schedule = schedule;
+        _metrics = metrics;
+        _fallbacks = [.. fallbacks];
         _logger = logger;
-        _events.Published += OnAccountEvent;
     }
 
     /// <summary>
-    /// An access token valid for at least the safety window, refreshing first when needed. Callers
-    /// arriving while a refresh runs wait for it instead of starting their own.
+    /// An access token that stays valid for at least the minimum validity. A token inside its
+    /// refresh window is refreshed first (on the account's single flight, through its gate); when
+    /// that fails the stored token is still handed out if it stays valid long enough. Every
+    /// consumer of an access token comes here.
     /// </summary>
-    /// <exception cref="TokenUnavailableException">Unknown account, re-authentication needed, or no valid token.</exception>
+    /// <exception cref="TokenUnavailableException">Unknown account, re-authentication needed, or no token valid long enough.</exception>
     public async Task<ValidAccessToken> GetValidAccessTokenAsync(string accountIdOrName, CancellationToken cancellationToken)
     {
-        var account = _store.Find(accountIdOrName) ?? throw new TokenUnavailableException($"No account has the id or name '{accountIdOrName}'.", requiresReauth: false);
-        if (State(account.Id).Cached is { } cached && !IsDue(cached.ExpiresAtMs))
+        var account = _store.Find(accountIdOrName) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+        if (!_schedule.IsDue(SignedIn(account)))
         {
-            return cached;
+            return Valid(account);
         }
 
-        if (!account.RequiresReauth && account.Tokens is { } tokens && !IsDue(tokens.ExpiresAtMs))
+        var outcome = await RefreshAsync(account.Id, RefreshTrigger.OnDemand, cancellationToken);
+        account = _store.Find(account.Id) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+        if (StaysValid(SignedIn(account)))
         {
-            return Remember(account.Id, tokens);
+            return Valid(account);
         }
 
-        var result = await RefreshSharedAsync(account.Id, force: false, cancellationToken);
-        account = _store.Find(account.Id) ?? throw new TokenUnavailableException($"The account '{accountIdOrName}' was removed.", requiresReauth: false);
-        if (account.RequiresReauth)
+        throw new TokenUnavailableException(
+            $"The account '{account.Name}' has no token valid for the next {_options.Value.MinimumValidity.TotalMinutes:0} minutes: {outcome.Message}",
+            TokenUnavailableReason.Unavailable,
+            outcome.RetryAt ?? State(account.Id).Status.NextAttemptAt);
+
+        static OAuthTokens SignedIn(AccountRecord record)
         {
-            throw new TokenUnavailableException($"The account '{account.Name}' must sign in again: para accounts reauth {account.Name}", requiresReauth: true);
-        }
-
-        // A failed refresh still leaves a token that has not expired yet: better than none.
-        if (account.Tokens is { } current && current.ExpiresAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
-        {
-            return Remember(account.Id, current);
-        }
-
-        throw new TokenUnavailableException($"The account '{account.Name}' has no valid token: {result.Message}", requiresReauth: false);
-    }
-
-    public async Task<TokenOperationResult> RefreshAsync(string accountIdOrName, CancellationToken cancellationToken) =>
-        _store.Find(accountIdOrName) is { } account
-            ? await RefreshSharedAsync(account.Id, force: true, cancellationToken)
-            : TokenOperationResult.Failed($"No account has the id or name '{accountIdOrName}'.", shouldRetry: false);
-
-    /// <summary>The background refresher's entry: refreshes only when the token is inside the window.</summary>
-    public Task<TokenOperationResult> RefreshIfDueAsync(string accountId, CancellationToken cancellationToken) =>
-        RefreshSharedAsync(accountId, force: false, cancellationToken);
-
-    public Task<TokenOperationResult> ReloadAsync(string accountIdOrName, CancellationToken cancellationToken)
-    {
-        if (_store.Find(accountIdOrName) is not { } account)
-        {
-            return Task.FromResult(TokenOperationResult.Failed($"No account has the id or name '{accountIdOrName}'.", shouldRetry: false));
-        }
-
-        // The hub calls OnAccountEvent synchronously, which drops this process's cached copy.
-        _events.Publish(AccountEventTypes.Reloaded, account.Id, account.Name);
-        var expiresAt = account.Tokens is { } tokens ? DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) : (DateTimeOffset?)null;
-        return Task.FromResult(account.RequiresReauth
-            ? TokenOperationResult.Failed($"Reloaded account '{account.Name}', which still needs re-authentication.", shouldRetry: false)
-            : TokenOperationResult.Succeeded($"Reloaded tokens of account '{account.Name}' from the store.", expiresAt));
-    }
-
-    public Task<TokenOperationResult> ImportAsync(string accountIdOrName, ClaudeAiOauth tokens, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        if (_store.Find(accountIdOrName) is not { } account)
-        {
-            return Task.FromResult(TokenOperationResult.Failed($"No account has the id or name '{accountIdOrName}'.", shouldRetry: false));
-        }
-
-        var stored = account.Tokens;
-        if (stored is not null && (tokens.ExpiresAt <= stored.ExpiresAtMs || string.Equals(tokens.RefreshToken, stored.RefreshToken, StringComparison.Ordinal)))
-        {
-            return Task.FromResult(TokenOperationResult.Failed($"The stored tokens of account '{account.Name}' are as new or newer.", shouldRetry: false));
-        }
-
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var imported = new OAuthTokens
-        {
-            AccessToken = tokens.AccessToken,
-            RefreshToken = tokens.RefreshToken,
-            ExpiresAtMs = tokens.ExpiresAt,
-            TokenType = stored?.TokenType ?? "Bearer",
-            Scope = string.Join(' ', tokens.Scopes),
-            RefreshTokenIssuedAtMs = now,
-        };
-        var outcome = stored is null
-            ? (_store.ReplaceTokens(account.Id, imported, apiKey: null, providerAccount: null) is null ? TokenWriteOutcome.NotFound : TokenWriteOutcome.Written)
-            : _store.CompareAndSetTokens(account.Id, stored.RefreshToken, imported, now);
-        if (outcome != TokenWriteOutcome.Written)
-        {
-            return Task.FromResult(TokenOperationResult.Failed($"The tokens of account '{account.Name}' changed meanwhile; nothing imported.", shouldRetry: true));
-        }
-
-        _events.Publish(AccountEventTypes.Refreshed, account.Id, account.Name);
-        LogImported(_logger, account.Name, TokenFingerprint.Of(imported.AccessToken));
-        return Task.FromResult(TokenOperationResult.Succeeded($"Imported newer tokens for account '{account.Name}'.", DateTimeOffset.FromUnixTimeMilliseconds(imported.ExpiresAtMs)));
-    }
-
-    public Task<IReadOnlyList<AccountTokenStatus>> GetStatusesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<AccountTokenStatus>>([.. _store.List().Select(account => new AccountTokenStatus(
-            account.Id,
-            account.Name,
-            account.Tokens is { } tokens ? DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) : null,
-            account.Tokens is { } due ? _schedule.DueAt(due) : null,
-            account.Tokens is { } issued ? DateTimeOffset.FromUnixTimeMilliseconds(issued.RefreshTokenIssuedAtMs) : null,
-            account.LastRefreshMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
-            account.RequiresReauth,
-            account.Paused,
-            account.AutoRefresh,
-            State(account.Id).LastError ?? account.LastError))]);
-
-    /// <summary>True when the token expires inside the safety window (or already has).</summary>
-    internal bool IsDue(long expiresAtMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs) - _time.GetUtcNow() <= _options.Value.SafetyWindow;
-
-    /// <summary>Joins the account's running refresh, or starts one that no single caller can cancel.</summary>
-    private Task<TokenOperationResult> RefreshSharedAsync(string accountId, bool force, CancellationToken cancellationToken)
-    {
-        var state = State(accountId);
-        Task<TokenOperationResult> flight;
-        lock (state)
-        {
-            if (state.InFlight is not { IsCompleted: false })
+            if (record.RequiresReauth)
             {
-                state.InFlight = Task.Run(() => RefreshOnceAsync(accountId, force), CancellationToken.None);
+                throw new TokenUnavailableException(
+                    $"The account '{record.Name}' must sign in again: para accounts reauth {record.Name}", TokenUnavailableReason.RequiresReauth);
             }
 
-            flight = state.InFlight;
+            return record.Tokens is { AccessToken.Length: > 0 } tokens
+                ? tokens
+                : throw new TokenUnavailableException($"The account '{record.Name}' has no tokens; sign it in.", TokenUnavailableReason.RequiresReauth);
         }
 
-        return flight.WaitAsync(cancellationToken);
+        static ValidAccessToken Valid(AccountRecord record) => new(record.Id, record.Name, record.Tokens!.AccessToken, record.Tokens.ExpiresAtMs);
     }
 
-    private async Task<TokenOperationResult> RefreshOnceAsync(string accountId, bool force)
+    /// <summary>The account's credentials in Claude Code's file format, with a token valid long enough.</summary>
+    public async Task<CredentialsExport> ExportAsync(string accountIdOrName, bool includeRefreshToken, string defaultScopes, CancellationToken cancellationToken)
     {
-        // A span for each refresh that asks the provider, not for each background check of a fresh token.
-        var account = _store.Find(accountId);
-        using var activity = force || account?.Tokens is not { } tokens || IsDue(tokens.ExpiresAtMs)
-            ? AccountsTelemetry.Source.StartActivity("Token refresh")
-            : null;
-        activity?.SetTag(AccountsTelemetry.AccountIdTag, accountId);
-        activity?.SetTag(AccountsTelemetry.AccountNameTag, account?.Name);
-        activity?.SetTag("para.refresh.forced", force);
-        var result = await RefreshOnceCoreAsync(accountId, account, force);
-        if (result.Success)
+        var valid = await GetValidAccessTokenAsync(accountIdOrName, cancellationToken);
+        var account = _store.Find(valid.AccountId) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+        var tokens = account.Tokens!;
+        // A refresh may have landed between the two reads: export what is stored now, which is newer still.
+        var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes);
+        LogExported(_logger, account.Name, export.Fingerprint, includeRefreshToken ? "with its refresh token" : "access only");
+        return export;
+    }
+
+    /// <summary>
+    /// Asks for a refresh. Joins the account's running one if there is one; otherwise the trigger's
+    /// gate decides: a person waits out only the cooldown, a failed call also the failure limit, the
+    /// background and consumers also the failure back-off.
+    /// </summary>
+    public async Task<RefreshOutcome> RefreshAsync(string accountIdOrName, RefreshTrigger trigger, CancellationToken cancellationToken)
+    {
+        if (_store.Find(accountIdOrName) is not { } account)
         {
-            AccountsTelemetry.Succeeded(activity, "refreshed");
+            return RefreshOutcome.Ran(TokenOperationResult.Failed($"No account has the id or name '{accountIdOrName}'.", shouldRetry: false));
+        }
+
+        var state = State(account.Id);
+        if (state.InFlight is null && Gate(state.Status, trigger) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var force = trigger is RefreshTrigger.Manual or RefreshTrigger.Recovery;
+        var flight = state.Join(() => Task.Run(() => RefreshOnceAsync(account.Id, trigger, force), CancellationToken.None), out _);
+        try
+        {
+            // The flight is never cancelled: a token the provider issued is always written.
+            return RefreshOutcome.Ran(await flight.WaitAsync(_options.Value.RefreshTimeout, _time, cancellationToken));
+        }
+        catch (TimeoutException)
+        {
+            return RefreshOutcome.Ran(TokenOperationResult.Failed($"The refresh of account '{account.Name}' did not finish within {_options.Value.RefreshTimeout}.", shouldRetry: true));
+        }
+    }
+
+    /// <summary>Every signed-in account at once (a few at a time), each through its own gate.</summary>
+    public async Task<RefreshAllOutcome> RefreshAllAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
+    {
+        var accounts = _store.List().Where(account => account is { RequiresReauth: false, Tokens: not null }).ToList();
+        var outcomes = new ConcurrentBag<(AccountRecord Account, RefreshOutcome Outcome)>();
+        await Parallel.ForEachAsync(
+            accounts,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.Value.RefreshParallelism, CancellationToken = cancellationToken },
+            async (account, token) => outcomes.Add((account, await RefreshAsync(account.Id, trigger, token))));
+        return RefreshAllOutcome.From(_store.List().Count, [.. outcomes.Select(item => (item.Account.Name, item.Outcome))]);
+    }
+
+    /// <summary>
+    /// Stores the tokens of a completed sign-in: a new account, or only the token fields (and API
+    /// key and provider identity) of the account being re-authenticated.
+    /// </summary>
+    public SignInWrite SaveSignIn(PendingOAuthSession session, OAuthTokens tokens, string? apiKey, ProviderAccount? providerAccount)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(tokens);
+        AccountRecord? account;
+        if (session.AccountId is null)
+        {
+            try
+            {
+                account = _store.Insert(new AccountRecord
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Name = session.AccountName,
+                    Mode = session.Mode,
+                    Priority = session.Priority,
+                    Tokens = tokens,
+                    ApiKey = apiKey,
+                    ProviderAccount = providerAccount,
+                    CreatedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+                });
+            }
+            catch (DuplicateAccountNameException)
+            {
+                return new SignInWrite(null, SignInWriteOutcome.NameTaken);
+            }
+
+            _events.Publish(AccountEventTypes.Created, account.Id, account.Name);
         }
         else
         {
-            AccountsTelemetry.Failed(activity, result.ShouldRetry ? "transient" : "refused", result.Message);
+            account = _store.ReplaceTokens(session.AccountId, tokens, apiKey, providerAccount);
+            if (account is null)
+            {
+                return new SignInWrite(null, SignInWriteOutcome.AccountRemoved);
+            }
+
+            State(account.Id).Reset();
+            _events.Publish(AccountEventTypes.Reauthenticated, account.Id, account.Name);
         }
 
-        return result;
+        _store.MakeDurable();
+        return new SignInWrite(account, SignInWriteOutcome.Written);
     }
 
-    /// <summary><paramref name="account"/> as read just now by the caller: one store read per refresh check.</summary>
-    private async Task<TokenOperationResult> RefreshOnceCoreAsync(string accountId, AccountRecord? account, bool force)
+    /// <summary>Every account's token state with its refresh numbers, for health documents; never a token.</summary>
+    public IReadOnlyList<AccountTokenStatus> GetStatuses()
     {
-        var state = State(accountId);
+        var accounts = _store.List();
+        var statuses = new AccountTokenStatus[accounts.Count];
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            statuses[i] = StatusOf(accounts[i]);
+        }
+
+        return statuses;
+    }
+
+    public AccountRefreshStatus RefreshStatusOf(string accountId) =>
+        _states.TryGetValue(accountId, out var state) ? state.Status : AccountRefreshStatus.None;
+
+    /// <summary>The flights still running; a stopping host waits for them so no issued token is dropped.</summary>
+    public Task WhenIdleAsync() =>
+        Task.WhenAll(_states.Values.Select(state => state.InFlight).OfType<Task>());
+
+    public bool Exists(string accountIdOrName) => _store.Find(accountIdOrName) is not null;
+
+    public int MaxConsecutiveFailures => _options.Value.MaxConsecutiveFailures;
+
+    public long MillisecondsUntil(DateTimeOffset? at) => at is { } time ? Milliseconds(time - _time.GetUtcNow()) : 0;
+
+    /// <summary>True when the token is past its refresh-due time: the background refresher's test.</summary>
+    internal bool IsDue(OAuthTokens tokens) => _schedule.IsDue(tokens);
+
+    private bool StaysValid(OAuthTokens tokens) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) - _time.GetUtcNow() >= _schedule.MinimumValidity(tokens);
+
+    private RefreshOutcome? Gate(AccountRefreshStatus status, RefreshTrigger trigger)
+    {
+        var settings = _options.Value;
+        var now = _time.GetUtcNow();
+        if (trigger == RefreshTrigger.Recovery && status.ConsecutiveFailures >= settings.MaxConsecutiveFailures)
+        {
+            return RefreshOutcome.Refused(RefreshRefusal.TooManyFailures, status.NextAttemptAt, $"{status.ConsecutiveFailures} refreshes in a row failed; not retrying.");
+        }
+
+        if (status.LastAttempt is { } last && last + settings.RefreshCooldown > now)
+        {
+            return RefreshOutcome.Refused(RefreshRefusal.CoolingDown, last + settings.RefreshCooldown, "A refresh ran moments ago.");
+        }
+
+        if (trigger is RefreshTrigger.Background or RefreshTrigger.OnDemand && status.NextAttemptAt is { } next && next > now)
+        {
+            return RefreshOutcome.Refused(RefreshRefusal.BackingOff, next, $"Refreshing failed recently; next attempt after {next:u}.");
+        }
+
+        return null;
+    }
+
+    private async Task<TokenOperationResult> RefreshOnceAsync(string accountId, RefreshTrigger trigger, bool force)
+    {
+        var account = _store.Find(accountId);
         if (account?.Tokens is not { } tokens)
         {
             return TokenOperationResult.Failed(account is null ? "The account no longer exists." : $"The account '{account.Name}' has no tokens; sign it in.", shouldRetry: false);
         }
 
-        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs);
         if (account.RequiresReauth)
         {
             return TokenOperationResult.Failed($"The account '{account.Name}' must sign in again: para accounts reauth {account.Name}", shouldRetry: false);
         }
 
         // Whoever refreshed just before us already did the work; refreshing again would waste a token.
-        if (!force && !IsDue(tokens.ExpiresAtMs))
+        if (!force && !_schedule.IsDue(tokens) && StaysValid(tokens))
         {
-            return TokenOperationResult.Succeeded($"The token of account '{account.Name}' is still fresh.", expiresAt);
+            return TokenOperationResult.Succeeded($"The token of account '{account.Name}' is still fresh.", DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs));
         }
 
-        var now = _time.GetUtcNow();
-        if (state.BackoffUntil is { } until && until > now)
-        {
-            return TokenOperationResult.Failed($"Refreshing account '{account.Name}' failed recently; next attempt after {until:u}.", shouldRetry: true);
-        }
-
-        TokenResponse response;
+        using var activity = AccountsTelemetry.Source.StartActivity("Token refresh");
+        activity?.SetTag(AccountsTelemetry.AccountIdTag, accountId);
+        activity?.SetTag(AccountsTelemetry.AccountNameTag, account.Name);
+        activity?.SetTag("para.refresh.trigger", TriggerName(trigger));
         var started = _time.GetTimestamp();
+        var attempt = await AttemptAsync(account, tokens);
+        var elapsed = _time.GetElapsedTime(started);
+        var now = _time.GetUtcNow();
+        var state = State(accountId);
+        if (attempt.Result.Success)
+        {
+            var status = state.RecordSuccess(now);
+            AuthRefreshLog.RefreshSucceeded(_logger, status.RefreshCount, Milliseconds(elapsed), account.Name, attempt.Source);
+            AccountsTelemetry.Succeeded(activity, "refreshed");
+        }
+        else
+        {
+            var status = state.RecordFailure(now, attempt.Result.Message, failures => attempt.Result.ShouldRetry ? _schedule.NextAttemptAfter(failures, now) : null);
+            AuthRefreshLog.RefreshFailed(_logger, status.ConsecutiveFailures, Milliseconds(elapsed), account.Name, attempt.Result.Message);
+            AccountsTelemetry.Failed(activity, attempt.Result.ShouldRetry ? "transient" : "refused", attempt.Result.Message);
+        }
+
+        _metrics.RecordRefresh(TriggerName(trigger), attempt.Result.Success, attempt.FailureReason, elapsed);
+        return attempt.Result;
+    }
+
+    /// <summary>The refresh-token grant, then the fallbacks (a newer credentials file) when it fails.</summary>
+    private async Task<Attempt> AttemptAsync(AccountRecord account, OAuthTokens tokens)
+    {
+        TokenResponse response;
         try
         {
+            // Not cancellable by any caller: an abandoned request may already have rotated the token.
             response = await _provider.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
-        }
-        catch (OAuthProviderException exception) when (exception.IsInvalidGrant)
-        {
-            var reason = $"The provider refused the refresh token ({exception.ErrorCode}); sign in again: para accounts reauth {account.Name}";
-            state.LastError = reason;
-            state.Cached = null;
-            if (_store.MarkRequiresReauth(accountId, tokens.RefreshToken, reason) == TokenWriteOutcome.Written)
-            {
-                LogRequiresReauth(_logger, account.Name, exception.ErrorCode);
-                _events.Publish(AccountEventTypes.RequiresReauth, accountId, account.Name);
-            }
-
-            return TokenOperationResult.Failed(reason, shouldRetry: false);
         }
         catch (OAuthProviderException exception)
         {
-            var backoff = _options.Value.TransientFailureBackoff;
-            state.BackoffUntil = _time.GetUtcNow().Add(backoff);
-            state.LastError = $"{exception.ErrorCode}: {exception.Description}";
-            LogTransientFailure(_logger, account.Name, exception.ErrorCode, backoff.TotalSeconds);
-            return TokenOperationResult.Failed($"Refreshing account '{account.Name}' failed ({exception.ErrorCode}); retrying after {backoff.TotalSeconds:0} s.", shouldRetry: true);
+            if (await TryFallbacksAsync(account, tokens) is { } fallback)
+            {
+                return fallback;
+            }
+
+            if (!exception.IsInvalidGrant)
+            {
+                LogTransientFailure(_logger, account.Name, exception.ErrorCode);
+                return new Attempt(
+                    TokenOperationResult.Failed($"Refreshing account '{account.Name}' failed ({exception.ErrorCode}: {exception.Description}).", shouldRetry: true),
+                    "refresh-token",
+                    "transient");
+            }
+
+            var reason = $"The provider refused the refresh token ({exception.ErrorCode}); sign in again: para accounts reauth {account.Name}";
+            if (_store.MarkRequiresReauth(account.Id, tokens.RefreshToken, reason) == TokenWriteOutcome.Written)
+            {
+                LogRequiresReauth(_logger, account.Name, exception.ErrorCode);
+                _events.Publish(AccountEventTypes.RequiresReauth, account.Id, account.Name);
+            }
+
+            return new Attempt(TokenOperationResult.Failed(reason, shouldRetry: false), "refresh-token", "refused");
         }
 
-        now = _time.GetUtcNow();
+        // Written before anything else happens: until this returns, the only copy of the new refresh token is in memory.
+        var now = _time.GetUtcNow();
         var refreshed = response.ToTokens(now, tokens.RefreshToken, tokens.RefreshTokenIssuedAtMs);
-        switch (_store.CompareAndSetTokens(accountId, tokens.RefreshToken, refreshed, now.ToUnixTimeMilliseconds()))
+        switch (_store.CompareAndSetTokens(account.Id, tokens.RefreshToken, refreshed, now.ToUnixTimeMilliseconds()))
         {
             case TokenWriteOutcome.Written:
-                state.BackoffUntil = null;
-                state.LastError = null;
-                state.Cached = null;
-                LogRefreshed(_logger, account.Name, TokenFingerprint.Of(refreshed.AccessToken), DateTimeOffset.FromUnixTimeMilliseconds(refreshed.ExpiresAtMs), _time.GetElapsedTime(started).TotalMilliseconds);
-                _events.Publish(AccountEventTypes.Refreshed, accountId, account.Name);
-                return TokenOperationResult.Succeeded($"Refreshed account '{account.Name}'.", DateTimeOffset.FromUnixTimeMilliseconds(refreshed.ExpiresAtMs));
+                _store.MakeDurable();
+                LogRefreshed(_logger, account.Name, TokenFingerprint.Of(refreshed.AccessToken), DateTimeOffset.FromUnixTimeMilliseconds(refreshed.ExpiresAtMs));
+                _events.Publish(AccountEventTypes.Refreshed, account.Id, account.Name);
+                return new Attempt(TokenOperationResult.Succeeded($"Refreshed account '{account.Name}'.", DateTimeOffset.FromUnixTimeMilliseconds(refreshed.ExpiresAtMs)), "refresh-token", null);
             case TokenWriteOutcome.Stale:
-                // A re-authentication (or an import) wrote newer tokens while we refreshed: theirs win.
+                // A re-authentication wrote newer tokens while we refreshed: theirs win.
                 LogStale(_logger, account.Name);
-                return TokenOperationResult.Succeeded($"Account '{account.Name}' already has newer tokens.", _store.Find(accountId)?.Tokens is { } newer ? DateTimeOffset.FromUnixTimeMilliseconds(newer.ExpiresAtMs) : null);
+                return new Attempt(TokenOperationResult.Succeeded($"Account '{account.Name}' already has newer tokens."), "refresh-token", null);
             default:
-                return TokenOperationResult.Failed("The account was removed while it was refreshed.", shouldRetry: false);
+                return new Attempt(TokenOperationResult.Failed("The account was removed while it was refreshed.", shouldRetry: false), "refresh-token", "removed");
         }
     }
 
-    private ValidAccessToken Remember(string accountId, OAuthTokens tokens)
+    private async Task<Attempt?> TryFallbacksAsync(AccountRecord account, OAuthTokens stored)
     {
-        var valid = new ValidAccessToken(accountId, tokens.AccessToken, tokens.ExpiresAtMs);
-        State(accountId).Cached = valid;
-        return valid;
+        foreach (var fallback in _fallbacks)
+        {
+            ClaudeAiOauth? found;
+            try
+            {
+                found = await fallback.FindNewerAsync(account.Id, account.Name, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Exception text may quote a file's content; keep only its kind.
+                LogFallbackFailed(_logger, fallback.Name, account.Name, exception.GetType().Name);
+                continue;
+            }
+
+            if (found is null || found.ExpiresAt <= stored.ExpiresAtMs || string.Equals(found.RefreshToken, stored.RefreshToken, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var imported = new OAuthTokens
+            {
+                AccessToken = found.AccessToken,
+                RefreshToken = found.RefreshToken,
+                ExpiresAtMs = found.ExpiresAt,
+                TokenType = stored.TokenType,
+                Scope = string.Join(' ', found.Scopes),
+                RefreshTokenIssuedAtMs = now,
+            };
+            if (_store.CompareAndSetTokens(account.Id, stored.RefreshToken, imported, now) == TokenWriteOutcome.Written)
+            {
+                _store.MakeDurable();
+                LogImported(_logger, account.Name, fallback.Name, TokenFingerprint.Of(imported.AccessToken));
+                _events.Publish(AccountEventTypes.Refreshed, account.Id, account.Name);
+                return new Attempt(
+                    TokenOperationResult.Succeeded($"Took newer tokens for account '{account.Name}' from the {fallback.Name}.", DateTimeOffset.FromUnixTimeMilliseconds(imported.ExpiresAtMs)),
+                    fallback.Name,
+                    null);
+            }
+        }
+
+        return null;
+    }
+
+    private AccountTokenStatus StatusOf(AccountRecord account)
+    {
+        var refresh = RefreshStatusOf(account.Id);
+        var tokens = account.Tokens;
+        var expiresAt = tokens is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs);
+        return new AccountTokenStatus(
+            account.Id,
+            account.Name,
+            expiresAt,
+            tokens is null ? null : _schedule.DueAt(tokens),
+            tokens is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(tokens.RefreshTokenIssuedAtMs),
+            account.LastRefreshMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
+            account.RequiresReauth,
+            account.Paused,
+            account.AutoRefresh,
+            account.RequiresReauth ? account.LastError : refresh.LastError ?? account.LastError,
+            refresh,
+            IsAuthenticated: !account.RequiresReauth && expiresAt > _time.GetUtcNow() && refresh.ConsecutiveFailures == 0);
     }
 
     private AccountRefreshState State(string accountId) => _states.GetOrAdd(accountId, static _ => new AccountRefreshState());
 
-    /// <summary>Any change to an account's tokens made elsewhere makes the cached copy stale.</summary>
-    private void OnAccountEvent(AccountEvent accountEvent)
+    private static string TriggerName(RefreshTrigger trigger) => trigger switch
     {
-        if (accountEvent.Type is AccountEventTypes.Reloaded or AccountEventTypes.Reauthenticated or AccountEventTypes.Removed or AccountEventTypes.RequiresReauth or AccountEventTypes.Refreshed
-            && _states.TryGetValue(accountEvent.AccountId, out var state))
-        {
-            state.Cached = null;
-            if (accountEvent.Type is AccountEventTypes.Reauthenticated or AccountEventTypes.Reloaded)
-            {
-                // New tokens from a sign-in deserve a refresh attempt at once, not after the old backoff.
-                state.BackoffUntil = null;
-                state.LastError = null;
-            }
-        }
-    }
+        RefreshTrigger.Background => "background",
+        RefreshTrigger.OnDemand => "on-demand",
+        RefreshTrigger.Recovery => "automatic",
+        _ => "manual",
+    };
 
-    private sealed class AccountRefreshState
-    {
-        public Task<TokenOperationResult>? InFlight { get; set; }
+    private static long Milliseconds(TimeSpan duration) => (long)Math.Ceiling(Math.Max(0, duration.TotalMilliseconds));
 
-        public DateTimeOffset? BackoffUntil { get; set; }
+    private sealed record Attempt(TokenOperationResult Result, string Source, string? FailureReason);
 
-        public string? LastError { get; set; }
-
-        public ValidAccessToken? Cached { get; set; }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed account {AccountName}: access token {Fingerprint} expires at {ExpiresAt:u} ({DurationMs:0} ms)")]
-    private static partial void LogRefreshed(ILogger logger, string accountName, string fingerprint, DateTimeOffset expiresAt, double durationMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed account {AccountName}: access token {Fingerprint} expires at {ExpiresAt:u}")]
+    private static partial void LogRefreshed(ILogger logger, string accountName, string fingerprint, DateTimeOffset expiresAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountName} needs re-authentication: the provider refused its refresh token ({ErrorCode})")]
     private static partial void LogRequiresReauth(ILogger logger, string accountName, string errorCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing account {AccountName} failed ({ErrorCode}); backing off {BackoffSeconds} s")]
-    private static partial void LogTransientFailure(ILogger logger, string accountName, string errorCode, double backoffSeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing account {AccountName} failed ({ErrorCode}); backing off")]
+    private static partial void LogTransientFailure(ILogger logger, string accountName, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountName} got newer tokens while refreshing; the refreshed ones were discarded")]
     private static partial void LogStale(ILogger logger, string accountName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Imported newer tokens for account {AccountName} (access token {Fingerprint})")]
-    private static partial void LogImported(ILogger logger, string accountName, string fingerprint);
-}
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took newer tokens for account {AccountName} from the {Source} (access token {Fingerprint})")]
+    private static partial void LogImported(ILogger logger, string accountName, string source, string fingerprint);
 
-/// <summary>An access token and when it expires. <see cref="ToString"/> never shows the token.</summary>
-internal sealed record ValidAccessToken(string AccountId, string AccessToken, long ExpiresAtMs)
-{
-    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAtMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Source} could not be read for account {AccountName} ({ExceptionType})")]
+    private static partial void LogFallbackFailed(ILogger logger, string source, string accountName, string exceptionType);
 
-    public override string ToString() => $"ValidAccessToken {{ AccountId = {AccountId}, ExpiresAt = {ExpiresAt:u} }}";
-}
-
-internal sealed class TokenUnavailableException(string message, bool requiresReauth) : Exception(message)
-{
-    public bool RequiresReauth { get; } = requiresReauth;
+    [LoggerMessage(Level = LogLevel.Information, Message = "Credentials of account {AccountName} exported (access token {Fingerprint}) {Form}")]
+    private static partial void LogExported(ILogger logger, string accountName, string fingerprint, string form);
 }

@@ -94,8 +94,11 @@ public sealed class CredentialVerifier(
         {
         }
 
-        var parseable = credentials?.ClaudeAiOauth is { AccessToken.Length: > 0, RefreshToken.Length: > 0 };
-        checks.Add(new VerifyCheck("parseable", parseable, parseable ? "claudeAiOauth with access and refresh token" : "not Claude Code's credentials format"));
+        // An empty refresh token is Para's access-only form (the container never refreshes), not a broken file.
+        var parseable = credentials?.ClaudeAiOauth is { AccessToken.Length: > 0, RefreshToken: not null };
+        checks.Add(new VerifyCheck("parseable", parseable, !parseable ? "not Claude Code's credentials format"
+            : credentials!.ClaudeAiOauth.RefreshToken.Length > 0 ? "claudeAiOauth with access and refresh token"
+            : "claudeAiOauth with an access token (refresh token withheld)"));
         if (parseable)
         {
             var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(credentials!.ClaudeAiOauth.ExpiresAt);

@@ -15,25 +15,9 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
         return CredentialHome.Resolve(user, env, passwd is null ? null : Encoding.UTF8.GetString(passwd.Content), options.Value.HomeOverride);
     }
 
-    /// <summary>
-    /// The credentials as they may go into a container: without the refresh token when
-    /// <see cref="ContainerAuthOptions.IncludeRefreshToken"/> is off, whatever the source handed over.
-    /// </summary>
-    public CredentialsExport ForContainer(CredentialsExport credentials) =>
-        options.Value.IncludeRefreshToken || credentials.Credentials.ClaudeAiOauth.RefreshToken.Length == 0
-            ? credentials
-            : credentials with
-            {
-                Credentials = credentials.Credentials with
-                {
-                    ClaudeAiOauth = credentials.Credentials.ClaudeAiOauth with { RefreshToken = "" },
-                },
-            };
-
     public async Task<CredentialHome> WriteAsync(string containerId, string? user, IReadOnlyList<string> env, CredentialsExport credentials,
         CancellationToken cancellationToken)
     {
-        credentials = ForContainer(credentials);
         var home = await ResolveHomeAsync(containerId, user, env, cancellationToken);
         // Checked first: the engine refuses an upload into a missing folder mid-stream, which reads like a broken connection.
         if (!await engine.PathExistsAsync(containerId, home.Home, cancellationToken))

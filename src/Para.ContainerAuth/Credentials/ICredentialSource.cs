@@ -11,8 +11,9 @@ public interface ICredentialSource
 }
 
 /// <summary>
-/// Asks the account API (admin key) for the account's export; never logs what comes back. A withheld
-/// refresh token is withheld at the source, so it never leaves the account API.
+/// Asks the account API (admin key) for the account's export; never logs what comes back. Whether
+/// the refresh token comes along is decided here, once, and the account API leaves it out
+/// otherwise, so a withheld token never leaves the account API.
 /// </summary>
 internal sealed class AccountsCredentialSource(IAccountsApi accounts, IOptions<ContainerAuthOptions> options) : ICredentialSource
 {

@@ -26,7 +26,6 @@ public sealed class ImageAuthenticator(
         var source = await engine.FindImageAsync(sourceImage, cancellationToken)
             ?? throw new DockerOperationException($"Image {sourceImage} does not exist.");
 
-        credentials = writer.ForContainer(credentials);
         var labels = CredentialLabels.For(credentials, timeProvider.GetUtcNow());
         labels[CredentialLabels.SourceImage] = sourceImage;
         step("create-container", $"temporary container from {sourceImage}");

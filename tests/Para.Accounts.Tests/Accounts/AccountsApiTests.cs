@@ -357,7 +357,7 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
         var export = await GetAsync<CredentialsExport>("/api/accounts/export/credentials");
 
         Assert.Equal(stored.AccessToken, export.Credentials.ClaudeAiOauth.AccessToken);
-        Assert.Equal(stored.RefreshToken, export.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal("", export.Credentials.ClaudeAiOauth.RefreshToken);
         Assert.Equal(stored.ExpiresAtMs, export.Credentials.ClaudeAiOauth.ExpiresAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresAtMs), export.ExpiresAt);
         Assert.Equal(OAuthServerFixture.Scopes.Order(), export.Credentials.ClaudeAiOauth.Scopes.Where(s => s != "offline_access").Order());
@@ -369,19 +369,20 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
     }
 
     [Fact]
-    public async Task Credentials_export_without_the_refresh_token_leaves_it_empty_and_the_rest_unchanged()
+    public async Task Credentials_export_leaves_the_refresh_token_out_unless_asked_and_the_rest_unchanged()
     {
         await AddAccountAsync("withheld");
         var stored = _factory.Store.Find("withheld")!.Tokens!;
 
-        var full = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials");
+        var full = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials?includeRefreshToken=true");
         var withheld = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials?includeRefreshToken=false");
-        var included = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials?includeRefreshToken=true");
+        var byDefault = await GetAsync<CredentialsExport>("/api/accounts/withheld/credentials");
 
         Assert.Equal(stored.RefreshToken, full.Credentials.ClaudeAiOauth.RefreshToken);
-        Assert.Equal(stored.RefreshToken, included.Credentials.ClaudeAiOauth.RefreshToken);
+        Assert.Equal("", byDefault.Credentials.ClaudeAiOauth.RefreshToken);
         Assert.Equal("", withheld.Credentials.ClaudeAiOauth.RefreshToken);
         Assert.DoesNotContain(stored.RefreshToken, _responses[^2], StringComparison.Ordinal);
+        Assert.DoesNotContain(stored.RefreshToken, _responses[^1], StringComparison.Ordinal);
         Assert.Contains("\"refreshToken\":\"\"", _responses[^2], StringComparison.Ordinal);
         Assert.Equal(stored.AccessToken, withheld.Credentials.ClaudeAiOauth.AccessToken);
         Assert.Equal(stored.ExpiresAtMs, withheld.Credentials.ClaudeAiOauth.ExpiresAt);

@@ -49,7 +49,7 @@ public sealed class AccountsClientTests(OAuthServerFixture oauth) : IClassFixtur
         var account = await Api.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, await oauth.SignInAsync(begin.AuthorizeUrl)));
 
         var listed = await Api.ListAccountsAsync();
-        var export = await Api.ExportCredentialsAsync("client");
+        var export = await Api.ExportCredentialsAsync("client", includeRefreshToken: true);
         var withheld = await Api.ExportCredentialsAsync("client", includeRefreshToken: false);
         var health = await Api.GetTokenHealthAsync();
         var reload = await Api.ReloadAccountAsync(account.Id);

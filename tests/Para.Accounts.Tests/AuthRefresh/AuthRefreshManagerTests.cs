@@ -1,49 +1,72 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Para.Accounts.AuthRefresh;
+using Para.Accounts.Tests.Infrastructure;
 using Para.Accounts.Tokens;
+using Para.Contracts.Accounts;
 using Para.Contracts.Credentials;
 
 namespace Para.Accounts.Tests.AuthRefresh;
 
-public sealed class AuthRefreshManagerTests : IDisposable
+/// <summary>
+/// Transparent recovery of calls that fail with an authentication error, over the real token
+/// manager and the real OAuth server. The wrapped call plays the Claude API: it rejects tokens the
+/// test declares revoked, as the API does when the provider ends a token early.
+/// </summary>
+public sealed class AuthRefreshManagerTests(OAuthServerFixture oauth) : IClassFixture<OAuthServerFixture>, IAsyncLifetime
 {
-    private readonly AuthRefreshHarness _harness = new();
+    private readonly AccountsApiFactory _factory = new(oauth);
+    private readonly ConcurrentDictionary<string, bool> _revoked = new();
+    private AccountView _account = null!;
 
-    public void Dispose() => _harness.Dispose();
+    private AuthRefreshManager Manager => _factory.Services.GetRequiredService<AuthRefreshManager>();
 
-    private static HttpRequestException Unauthorized() => new("Response status code does not indicate success: 401 (Unauthorized).", null, HttpStatusCode.Unauthorized);
+    private TokenManager Tokens => _factory.Services.GetRequiredService<TokenManager>();
+
+    public async Task InitializeAsync()
+    {
+        oauth.FailRefreshesWith = null;
+        _account = await _factory.SignInAsync("work", autoRefresh: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        oauth.FailRefreshesWith = null;
+        await _factory.DisposeAsync();
+    }
 
     [Fact]
-    public async Task A_call_failing_with_401_is_refreshed_and_retried_transparently()
+    public async Task A_call_failing_with_401_is_refreshed_and_retried_transparently_with_the_seeds_log_lines()
     {
-        var attempts = 0;
+        var before = oauth.RefreshRequests;
+        RevokeCurrentToken();
 
-        var answer = await _harness.Manager.ExecuteAsync(
-            _ => ++attempts == 1 ? throw Unauthorized() : ValueTask.FromResult("pong"),
-            "processRequest", "acc-1", "abc123");
+        var used = await Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id, "abc123");
 
-        Assert.Equal("pong", answer);
-        Assert.Equal(2, attempts);
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
-        var status = _harness.Manager.Status;
-        Assert.True(status.IsAuthenticated);
-        Assert.Equal(1, status.RefreshCount);
-        Assert.Equal(0, status.ConsecutiveFailures);
-        Assert.Equal(AuthRefreshHarness.Start, status.LastRefresh);
+        Assert.Equal(1, oauth.RefreshRequests - before);
+        Assert.Equal(_factory.Store.Find(_account.Id)!.Tokens!.AccessToken, used);
+        var lines = _factory.Logs.Lines.Where(line => line.StartsWith("Information Para.Accounts.", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, line => line.Contains($"Authentication error detected in processRequest for session abc123, attempting refresh (account: {_account.Id})", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("Claude Code authentication refresh successful (refreshCount: 1, timeTaken: ", StringComparison.Ordinal)
+            && line.Contains("account: work, strategy: refresh-token)", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains($"Authentication refreshed, retrying processRequest for session abc123 (account: {_account.Id})", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_call_failing_for_another_reason_is_neither_refreshed_nor_retried()
     {
+        var before = oauth.RefreshRequests;
         var attempts = 0;
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => _harness.Manager.ExecuteAsync<int>(
-            _ => { attempts++; throw new HttpRequestException("upstream", null, HttpStatusCode.BadGateway); },
-            "processRequest", "acc-1", "abc123").AsTask());
+        await Assert.ThrowsAsync<HttpRequestException>(() => Manager.ExecuteAsync<int>(
+            _ => { attempts++; throw new HttpRequestException("overloaded", null, HttpStatusCode.ServiceUnavailable); },
+            "processRequest", _account.Id).AsTask());
 
         Assert.Equal(1, attempts);
-        Assert.Empty(_harness.Tokens.Calls);
-        Assert.Equal(0, _harness.Manager.Status.RefreshCount);
+        Assert.Equal(before, oauth.RefreshRequests);
     }
 
     [Fact]
@@ -51,178 +74,92 @@ public sealed class AuthRefreshManagerTests : IDisposable
     {
         var attempts = 0;
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => _harness.Manager.ExecuteAsync<int>(
-            _ => { attempts++; throw Unauthorized(); },
-            "processRequest", "acc-1", "abc123").AsTask());
+        await Assert.ThrowsAsync<HttpRequestException>(() => Manager.ExecuteAsync<int>(
+            _ => { attempts++; throw Unauthorized(); }, "processRequest", _account.Id).AsTask());
 
         Assert.Equal(2, attempts);
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
-    }
-
-    [Fact]
-    public async Task Within_the_cooldown_a_new_failure_is_not_refreshed_until_the_cooldown_ends()
-    {
-        await FailOnceAsync();
-        _harness.Time.Advance(TimeSpan.FromSeconds(29));
-
-        // Started after the last refresh, so that refresh cannot help it: the error goes back.
-        await Assert.ThrowsAsync<HttpRequestException>(() => AlwaysUnauthorizedAsync());
-        Assert.Single(_harness.Tokens.Calls);
-
-        _harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await FailOnceAsync();
-
-        Assert.Equal(["refresh:acc-1", "refresh:acc-1"], _harness.Tokens.Calls);
-        Assert.Equal(2, _harness.Manager.Status.RefreshCount);
     }
 
     [Fact]
     public async Task Calls_that_fail_together_share_one_refresh()
     {
-        var refreshStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var releaseRefresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _harness.Tokens.OnRefresh = async (_, _) =>
-        {
-            refreshStarted.TrySetResult();
-            await releaseRefresh.Task;
-            return TokenOperationResult.Succeeded("Refreshed.");
-        };
-        var bothFailed = new CountdownEvent(2);
-        var refreshed = false;
+        var before = oauth.RefreshRequests;
+        RevokeCurrentToken();
 
-        ValueTask<int> Call() => _harness.Manager.ExecuteAsync(_ =>
-        {
-            if (Volatile.Read(ref refreshed))
-            {
-                return ValueTask.FromResult(1);
-            }
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Task.Run(() => Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id, $"s{i}").AsTask())));
 
-            bothFailed.Signal();
-            throw Unauthorized();
-        }, "processRequest", "acc-1", "s");
-
-        var first = Call().AsTask();
-        var second = Call().AsTask();
-        await refreshStarted.Task;
-        Assert.True(bothFailed.Wait(TimeSpan.FromSeconds(10)));
-        Volatile.Write(ref refreshed, true);
-        releaseRefresh.SetResult();
-
-        var results = await Task.WhenAll(first, second);
-        Assert.Equal([1, 1], results);
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
+        Assert.Equal(1, oauth.RefreshRequests - before);
+        Assert.All(results, token => Assert.Equal(_factory.Store.Find(_account.Id)!.Tokens!.AccessToken, token));
     }
 
     [Fact]
     public async Task After_three_failed_refreshes_in_a_row_failures_are_no_longer_retried_until_a_manual_refresh_works()
     {
-        _harness.Tokens.OnRefresh = (_, _) => Task.FromResult(TokenOperationResult.Failed("invalid_grant", shouldRetry: false));
-        for (var i = 0; i < 3; i++)
+        oauth.FailRefreshesWith = 503;
+        for (var failure = 0; failure < 3; failure++)
         {
-            await Assert.ThrowsAsync<HttpRequestException>(() => AlwaysUnauthorizedAsync());
-            _harness.Time.Advance(TimeSpan.FromSeconds(30));
+            RevokeCurrentToken();
+            await Assert.ThrowsAsync<HttpRequestException>(() => Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id).AsTask());
+            _factory.Time.Advance(TimeSpan.FromSeconds(31));
         }
 
-        Assert.Equal(3, _harness.Manager.Status.ConsecutiveFailures);
-        Assert.False(_harness.Manager.Status.IsAuthenticated);
-        var refreshesSoFar = _harness.Tokens.Calls.Count(call => call.StartsWith("refresh", StringComparison.Ordinal));
+        var before = oauth.RefreshRequests;
+        await Assert.ThrowsAsync<HttpRequestException>(() => Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id).AsTask());
+        Assert.Equal(before, oauth.RefreshRequests);
+        Assert.Contains(_factory.Logs.Lines, line => line.Contains("Too many consecutive auth failures, not retrying (consecutiveFailures: 3, maxAllowed: 3", StringComparison.Ordinal));
+        Assert.Equal(3, Assert.Single(Tokens.GetStatuses()).Refresh.ConsecutiveFailures);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => AlwaysUnauthorizedAsync());
-        Assert.Equal(refreshesSoFar, _harness.Tokens.Calls.Count(call => call.StartsWith("refresh", StringComparison.Ordinal)));
+        oauth.FailRefreshesWith = null;
+        var manual = await Tokens.RefreshAsync("work", RefreshTrigger.Manual, CancellationToken.None);
+        Assert.True(manual.Succeeded, manual.Message);
+        RevokeCurrentToken();
+        _factory.Time.Advance(TimeSpan.FromSeconds(31));
 
-        _harness.Tokens.OnRefresh = (_, _) => Task.FromResult(TokenOperationResult.Succeeded("Re-authenticated."));
-        var manual = await _harness.Manager.RefreshAsync("acc-1", CancellationToken.None);
-        Assert.True(manual.Result!.Success);
-        Assert.Equal(0, _harness.Manager.Status.ConsecutiveFailures);
-
-        _harness.Time.Advance(TimeSpan.FromSeconds(30));
-        await FailOnceAsync();
-        Assert.Equal(5, _harness.Manager.Status.RefreshCount);
+        var used = await Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id);
+        Assert.Equal(_factory.Store.Find(_account.Id)!.Tokens!.AccessToken, used);
     }
 
     [Fact]
-    public async Task Strategies_run_in_order_and_the_first_success_ends_the_refresh()
+    public async Task A_revoked_refresh_token_gives_way_to_newer_tokens_in_the_credentials_file_of_the_only_account()
     {
-        await FailOnceAsync();
+        var stored = _factory.Store.Find(_account.Id)!.Tokens!;
+        // Claude Code on this machine signed in again by itself: its file holds tokens from a new grant.
+        var fresh = await SignInElsewhereAsync();
+        Assert.Equal(HttpStatusCode.OK, (await oauth.RedeemRefreshTokenAsync(stored.RefreshToken)).Status);
+        await File.WriteAllTextAsync(_factory.CredentialsFilePath, JsonSerializer.Serialize(new ClaudeCredentialsFile(new ClaudeAiOauth(
+            fresh.AccessToken, fresh.RefreshToken, _factory.Time.GetUtcNow().AddHours(8).ToUnixTimeMilliseconds() + 1000, ["user:inference"], "max"))));
 
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
+        var outcome = await Tokens.RefreshAsync("work", RefreshTrigger.Manual, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Contains("credentials file", outcome.Message, StringComparison.Ordinal);
+        var now = _factory.Store.Find(_account.Id)!;
+        Assert.False(now.RequiresReauth);
+        Assert.Equal(fresh.AccessToken, now.Tokens!.AccessToken);
     }
 
     [Fact]
-    public async Task A_failed_refresh_falls_through_to_the_store_then_to_the_credentials_file()
+    public async Task The_credentials_file_is_not_used_when_it_is_unclear_which_account_it_belongs_to()
     {
-        _harness.Tokens.OnRefresh = (_, _) => Task.FromResult(TokenOperationResult.Failed("invalid_grant", shouldRetry: false));
-        _harness.Tokens.OnImport = (_, _, _) => Task.FromResult(TokenOperationResult.Succeeded("Imported newer tokens."));
-        await WriteCredentialsFileAsync("file-access-secret", "file-refresh-secret");
+        await _factory.SignInAsync("second", autoRefresh: false);
+        var stored = _factory.Store.Find(_account.Id)!.Tokens!;
+        Assert.Equal(HttpStatusCode.OK, (await oauth.RedeemRefreshTokenAsync(stored.RefreshToken)).Status);
+        await File.WriteAllTextAsync(_factory.CredentialsFilePath, JsonSerializer.Serialize(new ClaudeCredentialsFile(new ClaudeAiOauth(
+            "file-access", "file-refresh", _factory.Time.GetUtcNow().AddHours(9).ToUnixTimeMilliseconds(), ["user:inference"], "max"))));
 
-        await FailOnceAsync();
+        var outcome = await Tokens.RefreshAsync("work", RefreshTrigger.Manual, CancellationToken.None);
 
-        Assert.Equal(["refresh:acc-1", "reload:acc-1", "import:acc-1"], _harness.Tokens.Calls);
-        Assert.Equal("file-refresh-secret", Assert.Single(_harness.Tokens.Imported).RefreshToken);
-        Assert.DoesNotContain(_harness.Logs.Lines, line => line.Message.Contains("secret", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task The_store_reload_is_used_when_another_process_already_refreshed()
-    {
-        _harness.Tokens.OnRefresh = (_, _) => Task.FromResult(TokenOperationResult.Failed("invalid_grant", shouldRetry: false));
-        _harness.Tokens.OnReload = (_, _) => Task.FromResult(TokenOperationResult.Succeeded("Newer tokens in the store."));
-
-        await FailOnceAsync();
-
-        Assert.Equal(["refresh:acc-1", "reload:acc-1"], _harness.Tokens.Calls);
-    }
-
-    [Fact]
-    public async Task The_credentials_file_is_not_offered_when_it_is_unclear_which_account_it_belongs_to()
-    {
-        _harness.Tokens.Accounts.Add(FakeAccountTokenService.Account("acc-2", "personal", AuthRefreshHarness.Start.AddHours(2)));
-        _harness.Tokens.OnRefresh = (_, _) => Task.FromResult(TokenOperationResult.Failed("invalid_grant", shouldRetry: false));
-        await WriteCredentialsFileAsync("a", "r");
-
-        await Assert.ThrowsAsync<HttpRequestException>(() => AlwaysUnauthorizedAsync());
-
-        Assert.Equal(["refresh:acc-1", "reload:acc-1"], _harness.Tokens.Calls);
-        Assert.Equal(1, _harness.Manager.Status.ConsecutiveFailures);
-    }
-
-    [Fact]
-    public async Task A_refresh_that_hangs_is_given_up_after_the_refresh_timeout()
-    {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var strategyCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _harness.Tokens.OnRefresh = async (_, token) =>
-        {
-            entered.SetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, token);
-            }
-            catch (OperationCanceledException)
-            {
-                strategyCancelled.SetResult();
-                throw;
-            }
-
-            return TokenOperationResult.Succeeded("too late");
-        };
-
-        var call = AlwaysUnauthorizedAsync();
-        await entered.Task;
-        _harness.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
-        Assert.False(call.IsCompleted);
-        _harness.Time.Advance(TimeSpan.FromMilliseconds(1));
-
-        await Assert.ThrowsAsync<HttpRequestException>(() => call);
-        await strategyCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, _harness.Manager.Status.ConsecutiveFailures);
-        Assert.Contains(_harness.Logs.Lines, line => line.Message.Contains("did not finish within 00:05:00", StringComparison.Ordinal));
+        Assert.False(outcome.Succeeded);
+        Assert.True(_factory.Store.Find(_account.Id)!.RequiresReauth);
+        Assert.NotEqual("file-access", _factory.Store.Find(_account.Id)!.Tokens!.AccessToken);
     }
 
     [Fact]
     public async Task A_stream_failing_before_its_first_item_is_retried_transparently()
     {
         var opened = 0;
+        var before = oauth.RefreshRequests;
 
         async IAsyncEnumerable<int> Stream()
         {
@@ -238,20 +175,21 @@ public sealed class AuthRefreshManagerTests : IDisposable
         }
 
         var items = new List<int>();
-        await foreach (var item in _harness.Manager.ExecuteStreamAsync(_ => Stream(), "processStreamRequest", "acc-1", "abc123"))
+        await foreach (var item in Manager.ExecuteStreamAsync(_ => Stream(), "processStreamRequest", _account.Id, "abc123"))
         {
             items.Add(item);
         }
 
         Assert.Equal([1, 2, 3], items);
         Assert.Equal(2, opened);
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
+        Assert.Equal(1, oauth.RefreshRequests - before);
     }
 
     [Fact]
     public async Task A_stream_failing_after_its_first_item_passes_the_error_on_without_a_retry()
     {
         var opened = 0;
+        var before = oauth.RefreshRequests;
 
         async IAsyncEnumerable<int> Stream()
         {
@@ -264,7 +202,7 @@ public sealed class AuthRefreshManagerTests : IDisposable
         var items = new List<int>();
         await Assert.ThrowsAsync<HttpRequestException>(async () =>
         {
-            await foreach (var item in _harness.Manager.ExecuteStreamAsync(_ => Stream(), "processStreamRequest", "acc-1", "abc123"))
+            await foreach (var item in Manager.ExecuteStreamAsync(_ => Stream(), "processStreamRequest", _account.Id, "abc123"))
             {
                 items.Add(item);
             }
@@ -272,49 +210,77 @@ public sealed class AuthRefreshManagerTests : IDisposable
 
         Assert.Equal([1], items);
         Assert.Equal(1, opened);
-        Assert.Empty(_harness.Tokens.Calls);
+        Assert.Equal(before, oauth.RefreshRequests);
     }
 
     [Fact]
-    public async Task A_call_without_an_account_refreshes_every_account()
+    public async Task A_call_without_an_account_is_not_refreshed_and_its_failure_stands()
     {
-        _harness.Tokens.Accounts.Add(FakeAccountTokenService.Account("acc-2", "personal", AuthRefreshHarness.Start.AddHours(2)));
-
+        var before = oauth.RefreshRequests;
         var attempts = 0;
-        await _harness.Manager.ExecuteAsync(_ => ++attempts == 1 ? throw Unauthorized() : ValueTask.FromResult(0), "processRequest", accountId: null, sessionId: null);
 
-        Assert.Equal(["refresh:acc-1", "refresh:acc-2"], _harness.Tokens.Calls);
+        await Assert.ThrowsAsync<HttpRequestException>(() => Manager.ExecuteAsync<int>(
+            _ => { attempts++; throw Unauthorized(); }, "processRequest", accountId: null).AsTask());
+
+        Assert.Equal(1, attempts);
+        Assert.Equal(before, oauth.RefreshRequests);
     }
 
     [Fact]
-    public async Task A_manual_refresh_while_a_refresh_is_running_is_refused_instead_of_queued()
+    public async Task Every_refresh_is_counted_once_on_the_para_auth_meter_with_what_triggered_it()
     {
-        var release = new TaskCompletionSource<TokenOperationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _harness.Tokens.OnRefresh = (_, _) => release.Task;
-        var automatic = FailOnceAsync();
+        var measurements = new ConcurrentQueue<(string Instrument, string? Trigger, string? Outcome)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meters) =>
+            {
+                if (instrument.Meter.Name == TokenMetrics.MeterName && ReferenceEquals(instrument.Meter, _factory.Services.GetRequiredService<TokenMetrics>().Meter))
+                {
+                    meters.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            string? trigger = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                trigger = tag.Key == "para.auth.trigger" ? tag.Value as string : trigger;
+                outcome = tag.Key == "para.auth.outcome" ? tag.Value as string : outcome;
+            }
 
-        var manual = await _harness.Manager.RefreshAsync("acc-1", CancellationToken.None);
-        release.SetResult(TokenOperationResult.Succeeded("Refreshed."));
-        await automatic;
+            measurements.Enqueue((instrument.Name, trigger, outcome));
+        });
+        listener.Start();
 
-        Assert.Null(manual.Result);
-        Assert.Equal(AuthRefreshHarness.Start.AddSeconds(30), manual.RetryAt);
-        Assert.Equal(["refresh:acc-1"], _harness.Tokens.Calls);
+        RevokeCurrentToken();
+        await Manager.ExecuteAsync(CallClaudeAsync, "processRequest", _account.Id);
+        _factory.Time.Advance(TimeSpan.FromSeconds(31));
+        oauth.FailRefreshesWith = 503;
+        await Tokens.RefreshAsync("work", RefreshTrigger.Manual, CancellationToken.None);
+
+        var counts = measurements.Where(m => m.Instrument == "para.auth.refresh.count").ToList();
+        Assert.Equal([("automatic", "success"), ("manual", "failure")], counts.Select(m => (m.Trigger, m.Outcome)));
+        Assert.Single(measurements, m => m.Instrument == "para.auth.refresh.failures");
     }
 
-    private async Task FailOnceAsync()
+    /// <summary>The Claude API: any token the test revoked is answered with 401.</summary>
+    private async ValueTask<string> CallClaudeAsync(CancellationToken cancellationToken)
     {
-        var attempts = 0;
-        await _harness.Manager.ExecuteAsync(_ => ++attempts == 1 ? throw Unauthorized() : ValueTask.FromResult(0), "processRequest", "acc-1", "abc123");
-        Assert.Equal(2, attempts);
+        var token = await Tokens.GetValidAccessTokenAsync(_account.Id, cancellationToken);
+        return _revoked.ContainsKey(token.AccessToken) ? throw Unauthorized() : token.AccessToken;
     }
 
-    private Task<int> AlwaysUnauthorizedAsync() =>
-        _harness.Manager.ExecuteAsync<int>(_ => throw Unauthorized(), "processRequest", "acc-1", "abc123").AsTask();
+    private void RevokeCurrentToken() => _revoked[_factory.Store.Find(_account.Id)!.Tokens!.AccessToken] = true;
 
-    private async Task WriteCredentialsFileAsync(string accessToken, string refreshToken)
+    private async Task<(string AccessToken, string RefreshToken)> SignInElsewhereAsync()
     {
-        var file = new ClaudeCredentialsFile(new ClaudeAiOauth(accessToken, refreshToken, AuthRefreshHarness.Start.AddHours(8).ToUnixTimeMilliseconds(), ["user:inference"], "max"));
-        await File.WriteAllTextAsync(_harness.CredentialsFilePath, JsonSerializer.Serialize(file));
+        var other = await _factory.SignInAsync("elsewhere", autoRefresh: false);
+        var tokens = _factory.Store.Find(other.Id)!.Tokens!;
+        using var client = _factory.CreateAdminClient();
+        (await client.DeleteAsync(new Uri("/api/accounts/elsewhere", UriKind.Relative))).EnsureSuccessStatusCode();
+        return (tokens.AccessToken, tokens.RefreshToken);
     }
+
+    private static HttpRequestException Unauthorized() => new("401", null, HttpStatusCode.Unauthorized);
 }

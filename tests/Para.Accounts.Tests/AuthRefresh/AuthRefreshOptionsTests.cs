@@ -1,51 +1,79 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Para.Accounts.AuthRefresh;
+using Para.Accounts.Tokens;
 
 namespace Para.Accounts.Tests.AuthRefresh;
 
 public sealed class AuthRefreshOptionsTests
 {
     [Fact]
-    public void The_defaults_are_the_seeds()
+    public void The_per_account_defaults_are_the_seeds_single_account_numbers()
     {
-        var options = new AuthRefreshOptions();
+        var tokens = new TokenManagerOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(30), options.RefreshCooldown);
-        Assert.Equal(3, options.MaxConsecutiveFailures);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.RefreshTimeout);
-        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude", ".credentials.json"), options.CredentialsFilePath);
+        Assert.Equal(TimeSpan.FromSeconds(30), tokens.RefreshCooldown);
+        Assert.Equal(3, tokens.MaxConsecutiveFailures);
+        Assert.Equal(TimeSpan.FromMinutes(5), tokens.RefreshTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), tokens.MinimumValidity);
+        Assert.Equal(TimeSpan.FromMinutes(10), tokens.MaxFailureBackoff);
+        Assert.Equal(
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude", ".credentials.json"),
+            new AuthRefreshOptions().CredentialsFilePath);
     }
 
     [Fact]
-    public void Configuration_is_bound_from_para_auth_refresh()
+    public void Invalid_values_are_named_in_the_failures()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration["Para:AuthRefresh:RefreshCooldown"] = "00:01:00";
-        builder.Configuration["Para:AuthRefresh:CredentialsFileAccount"] = "work";
-        builder.AddAuthRefresh();
-        using var host = builder.Build();
+        var result = new TokenManagerOptionsValidator().Validate(null, new TokenManagerOptions
+        {
+            MaxConsecutiveFailures = 0,
+            RefreshTimeout = TimeSpan.Zero,
+            ShortLifetimeRefreshFraction = 1.5,
+            MinimumValidity = TimeSpan.FromHours(1),
+        });
 
-        var options = host.Services.GetRequiredService<IOptionsMonitor<AuthRefreshOptions>>().CurrentValue;
-
-        Assert.Equal(TimeSpan.FromMinutes(1), options.RefreshCooldown);
-        Assert.Equal("work", options.CredentialsFileAccount);
-        Assert.Equal(3, options.MaxConsecutiveFailures);
+        Assert.True(result.Failed);
+        Assert.Contains("Para:Tokens:MaxConsecutiveFailures must be at least 1.", result.Failures!);
+        Assert.Contains("Para:Tokens:RefreshTimeout must be positive.", result.Failures!);
+        Assert.Contains("Para:Tokens:ShortLifetimeRefreshFraction must be between 0 and 1.", result.Failures!);
+        Assert.Contains("Para:Tokens:MinimumValidity must be positive and shorter than SafetyWindow.", result.Failures!);
     }
 
     [Fact]
-    public async Task An_invalid_value_stops_the_host_at_start()
+    public void The_failure_back_off_grows_with_jitter_and_stops_at_its_cap()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration["Para:AuthRefresh:MaxConsecutiveFailures"] = "0";
-        builder.Configuration["Para:AuthRefresh:RefreshTimeout"] = "00:00:00";
-        builder.AddAuthRefresh();
-        using var host = builder.Build();
+        var options = Options.Create(new TokenManagerOptions());
+        var schedule = new RefreshSchedule(options, TimeProvider.System);
+        var failedAt = DateTimeOffset.UnixEpoch;
 
-        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        for (var run = 0; run < 50; run++)
+        {
+            Assert.InRange((schedule.NextAttemptAfter(1, failedAt) - failedAt).TotalSeconds, 30, 36);
+            Assert.InRange((schedule.NextAttemptAfter(2, failedAt) - failedAt).TotalSeconds, 48, 72);
+            Assert.InRange((schedule.NextAttemptAfter(4, failedAt) - failedAt).TotalSeconds, 192, 288);
+            Assert.Equal(TimeSpan.FromMinutes(10), schedule.NextAttemptAfter(9, failedAt) - failedAt);
+        }
 
-        Assert.Contains("MaxConsecutiveFailures must be at least 1.", exception.Failures);
-        Assert.Contains("RefreshTimeout must be positive.", exception.Failures);
+        // Jitter: many accounts failing together do not all come back in the same second.
+        var spread = Enumerable.Range(0, 50).Select(_ => schedule.NextAttemptAfter(3, failedAt)).Distinct().Count();
+        Assert.True(spread > 10, $"only {spread} distinct retry times");
+    }
+
+    [Theory]
+    [InlineData(8 * 60, 30)]
+    [InlineData(60, 15)]
+    [InlineData(2, 0.5)]
+    public void A_token_is_due_the_window_before_expiry_or_a_quarter_of_a_shorter_lifetime(double lifetimeMinutes, double leadMinutes)
+    {
+        var schedule = new RefreshSchedule(Options.Create(new TokenManagerOptions()), TimeProvider.System);
+        var issued = DateTimeOffset.UnixEpoch.AddYears(56);
+        var tokens = new Para.Accounts.Storage.OAuthTokens
+        {
+            IssuedAtMs = issued.ToUnixTimeMilliseconds(),
+            ExpiresAtMs = issued.AddMinutes(lifetimeMinutes).ToUnixTimeMilliseconds(),
+        };
+
+        Assert.Equal(TimeSpan.FromMinutes(leadMinutes), schedule.LeadTime(tokens));
+        Assert.True(schedule.MinimumValidity(tokens) < schedule.LeadTime(tokens));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Para.Accounts.Storage;
+using Para.Contracts.Accounts;
 using Para.ServiceDefaults.Security;
 
 namespace Para.Accounts.Tests.Infrastructure;
@@ -37,6 +39,12 @@ public sealed class AccountsApiFactory : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>More settings for the host, set before its first use.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Where the credentials-file fallback looks: inside the data folder, never the real $HOME/.claude.</summary>
+    public string CredentialsFilePath => Path.Combine(DataDirectory, "claude-credentials.json");
+
     internal AccountStore Store => Services.GetRequiredService<AccountStore>();
 
     public HttpClient CreateAdminClient()
@@ -44,6 +52,25 @@ public sealed class AccountsApiFactory : WebApplicationFactory<Program>
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         return client;
+    }
+
+    /// <summary>Signs a new account in through the API and the real OAuth server, as a person would.</summary>
+    public async Task<AccountView> SignInAsync(string name, bool autoRefresh = true)
+    {
+        using var client = CreateAdminClient();
+        using var begun = await client.PostAsJsonAsync("/api/accounts", new AddAccountRequest(name));
+        Assert.True(begun.IsSuccessStatusCode, await begun.Content.ReadAsStringAsync());
+        var begin = (await begun.Content.ReadFromJsonAsync<OAuthBeginResponse>())!;
+        using var completed = await client.PostAsJsonAsync("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await _oauth.SignInAsync(begin.AuthorizeUrl)));
+        Assert.True(completed.IsSuccessStatusCode, await completed.Content.ReadAsStringAsync());
+        if (autoRefresh)
+        {
+            return (await completed.Content.ReadFromJsonAsync<AccountView>())!;
+        }
+
+        using var patched = await client.PatchAsJsonAsync($"/api/accounts/{name}", new UpdateAccountRequest(AutoRefresh: false));
+        patched.EnsureSuccessStatusCode();
+        return (await patched.Content.ReadFromJsonAsync<AccountView>())!;
     }
 
     /// <summary>Serves on Kestrel at 127.0.0.1 and returns the address, for processes outside this one.</summary>
@@ -65,6 +92,12 @@ public sealed class AccountsApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Para:OAuth:ClientId", OAuthServerFixture.ClientId);
         builder.UseSetting("Para:OAuth:TokenRequestEncoding", "Form");
         builder.UseSetting("Para:OAuth:ApiKeyUrl", _oauth.ApiKeyUrl.ToString());
+        builder.UseSetting("Para:AuthRefresh:CredentialsFilePath", CredentialsFilePath);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }

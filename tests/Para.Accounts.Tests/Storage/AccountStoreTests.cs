@@ -6,7 +6,7 @@ using Para.Accounts.Tests.Infrastructure;
 
 namespace Para.Accounts.Tests.Storage;
 
-public sealed class AccountStoreTests : IDisposable
+public sealed class AccountStoreTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const string Password = "store-test-password";
     private readonly string _directory = Directory.CreateTempSubdirectory("para-store-").FullName;
@@ -180,6 +180,41 @@ public sealed class AccountStoreTests : IDisposable
             Assert.Equivalent(StoreWriterProgram.TokenSet(generation), tokens, strict: true);
             Assert.Equal(42, reopened.Find(accountId)!.Usage.TotalRequests);
         }
+    }
+
+    [Fact]
+    public async Task A_process_killed_while_refreshing_every_account_keeps_every_token_it_had_written()
+    {
+        const string mode = "durable";
+        const int Accounts = 400;
+        using (var store = AccountStore.Open(_directory, Password))
+        {
+            for (var i = 0; i < Accounts; i++)
+            {
+                var account = store.Insert(Account($"account-{i:D4}", "seed"));
+                store.ReplaceTokens(account.Id, StoreWriterProgram.TokenSet(1), apiKey: null, providerAccount: null);
+            }
+        }
+
+        using var writer = Process.Start(new ProcessStartInfo("dotnet", [RepositoryPaths.TestsDll, "refresh-all", _directory, Password, mode])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        // Kill it without warning in the middle of the run, the moment it says a write returned.
+        var acknowledged = new List<string>();
+        while (acknowledged.Count < Accounts / 2 && await writer.StandardOutput.ReadLineAsync() is { } name)
+        {
+            acknowledged.Add(name);
+        }
+
+        writer.Kill(entireProcessTree: true);
+        await writer.WaitForExitAsync();
+
+        using var reopened = AccountStore.Open(_directory, Password);
+        var lost = acknowledged.Where(name => reopened.Find(name)!.Tokens!.RefreshToken != "refresh-2").ToList();
+        output.WriteLine($"{mode}: {lost.Count} of {acknowledged.Count} acknowledged token writes lost");
+        Assert.Empty(lost);
     }
 
     [Fact]

@@ -74,9 +74,10 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
             Assert.DoesNotContain(secret, _factory.Logs.All, StringComparison.Ordinal);
         }
 
-        // One more, timed alone: the latency of a refresh against the local provider.
+        // One more, timed alone (after the cooldown): the latency of a refresh against the local provider.
+        _factory.Time.Advance(TimeSpan.FromSeconds(31));
         clock.Restart();
-        var manual = await Manager.RefreshAsync("busy", CancellationToken.None);
+        var manual = await ManualAsync("busy");
         output.WriteLine($"one refresh (grant + compare-and-set write): {clock.Elapsed.TotalMilliseconds:0.0} ms");
         Assert.True(manual.Success, manual.Message);
 
@@ -127,7 +128,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         // moves, because moving it also wakes the hosted refresher, which may then be that first one.
         oauth.HoldTokenRequests = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _factory.Time.Advance(IntoTheWindow);
-        var manual = Task.Run(() => Manager.RefreshAsync("race", CancellationToken.None));
+        var manual = Task.Run(() => ManualAsync("race"));
         await WaitUntilAsync(() => oauth.RefreshRequests - before >= 1);
         var background = Refresher.RefreshDueAccountsAsync(CancellationToken.None); // runs until it joins the held flight
         oauth.HoldTokenRequests.SetResult();
@@ -149,7 +150,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         // Someone else redeems the refresh token: the one Para holds is now used, and presenting it revokes the chain.
         Assert.Equal(HttpStatusCode.OK, (await oauth.RedeemRefreshTokenAsync(_factory.Store.Find(account.Id)!.Tokens!.RefreshToken)).Status);
 
-        var result = await Manager.RefreshAsync("revoked", CancellationToken.None);
+        var result = await ManualAsync("revoked");
         var unavailable = await Assert.ThrowsAsync<TokenUnavailableException>(() => Manager.GetValidAccessTokenAsync("revoked", CancellationToken.None));
         var health = (await GetTokenHealthAsync()).Accounts.Single(a => a.AccountId == account.Id);
 
@@ -158,7 +159,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         Assert.Contains("invalid_grant", result.Message, StringComparison.Ordinal);
         Assert.True(_factory.Store.Find(account.Id)!.RequiresReauth);
         Assert.Equal(["requires-reauth"], heard);
-        Assert.True(unavailable.RequiresReauth);
+        Assert.Equal(TokenUnavailableReason.RequiresReauth, unavailable.Reason);
         Assert.Equal(TokenStatuses.RequiresReauth, health.Status);
 
         var begin = await PostAsync<OAuthBeginResponse>("/api/accounts/revoked/reauth");
@@ -169,57 +170,183 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task Transient_failures_back_off_instead_of_hammering_the_provider()
+    public async Task Transient_failures_back_off_with_growing_pauses_and_a_person_waits_only_the_cooldown()
     {
         var account = await AddAccountAsync("flaky", autoRefresh: false);
         oauth.FailRefreshesWith = 503;
         var before = oauth.RefreshRequests;
+        _factory.Time.Advance(IntoTheWindow);
 
-        var first = await Manager.RefreshAsync("flaky", CancellationToken.None);
-        var second = await Manager.RefreshAsync("flaky", CancellationToken.None);
-        _factory.Time.Advance(TimeSpan.FromSeconds(59));
-        var third = await Manager.RefreshAsync("flaky", CancellationToken.None);
+        var pauses = new List<TimeSpan>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var outcome = await Manager.RefreshAsync("flaky", RefreshTrigger.OnDemand, CancellationToken.None);
+            Assert.False(outcome.Succeeded);
+            var next = Manager.RefreshStatusOf(account.Id).NextAttemptAt!.Value;
+            pauses.Add(next - _factory.Time.GetUtcNow());
+
+            // Until then neither the background nor a consumer reaches the provider.
+            _factory.Time.Advance(next - _factory.Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+            var held = await Manager.RefreshAsync("flaky", RefreshTrigger.OnDemand, CancellationToken.None);
+            Assert.Null(held.Result);
+            Assert.Contains(held.Refusal, new[] { RefreshRefusal.BackingOff, RefreshRefusal.CoolingDown });
+            _factory.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(3, oauth.RefreshRequests - before);
+        Assert.InRange(pauses[0].TotalSeconds, 30, 36);
+        Assert.InRange(pauses[1].TotalSeconds, 48, 72);
+        Assert.InRange(pauses[2].TotalSeconds, 96, 144);
+
+        // A person may try again after the 30 s cooldown, whatever the back-off says.
+        var failed = await ManualAsync("flaky");
+        var coolingDown = await Manager.RefreshAsync("flaky", RefreshTrigger.Manual, CancellationToken.None);
         oauth.FailRefreshesWith = null;
-        _factory.Time.Advance(TimeSpan.FromSeconds(2));
-        var fourth = await Manager.RefreshAsync("flaky", CancellationToken.None);
+        _factory.Time.Advance(TimeSpan.FromSeconds(31));
+        var recovered = await ManualAsync("flaky");
 
-        Assert.False(first.Success);
-        Assert.True(first.ShouldRetry);
-        Assert.False(second.Success);
-        Assert.False(third.Success);
-        Assert.True(fourth.Success, fourth.Message);
-        Assert.Equal(2, oauth.RefreshRequests - before);
+        Assert.False(failed.Success);
+        Assert.Equal(RefreshRefusal.CoolingDown, coolingDown.Refusal);
+        Assert.True(recovered.Success, recovered.Message);
+        Assert.Equal(5, oauth.RefreshRequests - before);
+        Assert.Equal(0, Manager.RefreshStatusOf(account.Id).ConsecutiveFailures);
         Assert.False(_factory.Store.Find(account.Id)!.RequiresReauth);
     }
 
     [Fact]
-    public async Task Import_takes_newer_tokens_only()
+    public async Task A_token_that_is_not_valid_long_enough_is_refreshed_before_it_is_exported_even_with_auto_refresh_off()
     {
-        var account = await AddAccountAsync("import", autoRefresh: false);
-        var stored = _factory.Store.Find(account.Id)!.Tokens!;
+        var account = await AddAccountAsync("export", autoRefresh: false);
+        var old = _factory.Store.Find(account.Id)!.Tokens!;
+        _factory.Time.Advance(TimeSpan.FromHours(8) - TimeSpan.FromMinutes(2));
 
-        var older = await Manager.ImportAsync("import", new ClaudeAiOauth("a-old", "r-old", stored.ExpiresAtMs - 1, ["user:inference"], null), CancellationToken.None);
-        var newer = await Manager.ImportAsync("import", new ClaudeAiOauth("a-new", "r-new", stored.ExpiresAtMs + 1, ["user:inference"], null), CancellationToken.None);
+        using var response = await _client.GetAsync(new Uri("/api/accounts/export/credentials", UriKind.Relative));
+        var export = JsonSerializer.Deserialize<CredentialsExport>(await response.Content.ReadAsStringAsync(), JsonSerializerOptions.Web)!;
 
-        Assert.False(older.Success);
-        Assert.True(newer.Success);
-        Assert.Equal("a-new", _factory.Store.Find(account.Id)!.Tokens!.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(old.AccessToken, export.Credentials.ClaudeAiOauth.AccessToken);
+        Assert.True(export.ExpiresAt - _factory.Time.GetUtcNow() >= TimeSpan.FromMinutes(5));
+        Assert.Equal(_factory.Store.Find(account.Id)!.Tokens!.AccessToken, export.Credentials.ClaudeAiOauth.AccessToken);
+        // Withheld unless asked for: the account API's copy stays the only live refresh token.
+        Assert.Equal("", export.Credentials.ClaudeAiOauth.RefreshToken);
     }
 
     [Fact]
-    public async Task Reload_drops_the_cached_token_so_a_store_change_is_seen_at_once()
+    public async Task With_the_provider_down_an_export_that_cannot_be_made_valid_is_503_with_retry_after()
     {
-        var account = await AddAccountAsync("cached", autoRefresh: false);
-        var first = await Manager.GetValidAccessTokenAsync("cached", CancellationToken.None);
-        _factory.Store.ReplaceTokens(account.Id, Storage.StoreWriterProgram.TokenSet(_factory.Time.GetUtcNow().AddHours(5).ToUnixTimeMilliseconds()), null, null);
+        await AddAccountAsync("outage", autoRefresh: false);
+        oauth.FailRefreshesWith = 503;
+        _factory.Time.Advance(TimeSpan.FromHours(8) - TimeSpan.FromMinutes(2));
 
-        var stale = await Manager.GetValidAccessTokenAsync("cached", CancellationToken.None);
-        var reload = await PostAsync<ReloadResponse>("/api/accounts/cached/reload");
-        var reloaded = await Manager.GetValidAccessTokenAsync("cached", CancellationToken.None);
+        using var response = await _client.GetAsync(new Uri("/api/accounts/outage/credentials", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(first.AccessToken, stale.AccessToken);
-        Assert.True(reload.Success);
-        Assert.StartsWith("access-", reloaded.AccessToken, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no token valid for the next 5 minutes", body, StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Four_expiring_accounts_with_twenty_five_readers_each_get_exactly_one_grant_each()
+    {
+        var names = new[] { "one", "two", "three", "four" };
+        foreach (var name in names)
+        {
+            await AddAccountAsync(name, autoRefresh: false);
+        }
+
+        // A person refreshed one of them just now: that cooldown is that account's, not everyone's.
+        _factory.Time.Advance(TimeSpan.FromHours(8) - TimeSpan.FromMinutes(3));
+        Assert.True((await ManualAsync("one")).Success);
+        var before = oauth.RefreshRequests;
+        _factory.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var readers = names.Skip(1).SelectMany(name => Enumerable.Range(0, 25).Select(_ => Task.Run(() => Manager.GetValidAccessTokenAsync(name, CancellationToken.None))));
+        var tokens = await Task.WhenAll(readers);
+
+        Assert.Equal(3, oauth.RefreshRequests - before);
+        Assert.All(tokens, token => Assert.True(token.ExpiresAt - _factory.Time.GetUtcNow() > TimeSpan.FromHours(7)));
+        Assert.Equal(3, tokens.Select(token => token.AccessToken).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Refreshing_all_accounts_refreshes_each_once_and_the_background_counts_like_a_person()
+    {
+        var work = await AddAccountAsync("work");
+        await AddAccountAsync("home", autoRefresh: false);
+        var before = oauth.RefreshRequests;
+
+        var all = await Manager.RefreshAllAsync(RefreshTrigger.Manual, CancellationToken.None);
+        Assert.True(all.Result.Success, all.Result.Message);
+        Assert.Equal(2, oauth.RefreshRequests - before);
+
+        _factory.Time.Advance(IntoTheWindow);
+        await Refresher.RefreshDueAccountsAsync(CancellationToken.None);
+
+        Assert.Equal(3, oauth.RefreshRequests - before);
+        Assert.Equal(2, Manager.RefreshStatusOf(work.Id).RefreshCount);
+    }
+
+    [Fact]
+    public async Task A_short_lived_token_is_refreshed_when_a_quarter_of_its_life_is_left_not_at_every_check()
+    {
+        var account = await AddAccountAsync("short");
+        var stored = _factory.Store.Find(account.Id)!.Tokens!;
+        var now = _factory.Time.GetUtcNow();
+        stored.IssuedAtMs = now.ToUnixTimeMilliseconds();
+        stored.ExpiresAtMs = now.AddMinutes(2).ToUnixTimeMilliseconds();
+        _factory.Store.ReplaceTokens(account.Id, stored, null, null);
+        var before = oauth.RefreshRequests;
+
+        _factory.Time.Advance(TimeSpan.FromSeconds(60));
+        await Refresher.RefreshDueAccountsAsync(CancellationToken.None);
+        Assert.Equal(before, oauth.RefreshRequests);
+        // The refresher sleeps until the token falls due, not a whole check interval.
+        Assert.InRange(Refresher.NextWake().TotalSeconds, 29, 30.01);
+        Assert.Equal(TokenStatuses.Ok, (await GetTokenHealthAsync()).Accounts.Single().Status);
+
+        Assert.Equal(stored.IssuedAtMs + 90_000, (await GetTokenHealthAsync()).Accounts.Single().RefreshDueAt!.Value.ToUnixTimeMilliseconds());
+
+        _factory.Time.Advance(TimeSpan.FromSeconds(30));
+        await Refresher.RefreshDueAccountsAsync(CancellationToken.None);
+        Assert.Equal(1, oauth.RefreshRequests - before);
+    }
+
+    [Fact]
+    public async Task A_fresh_eight_hour_token_is_ok_in_every_view_until_its_last_half_hour()
+    {
+        var account = await AddAccountAsync("lifetime");
+
+        var view = await _client.GetFromJsonAsync<AccountView>("/api/accounts/lifetime");
+        Assert.Equal(TokenStatuses.Ok, view!.Status);
+        Assert.Equal(view.Token!.ExpiresAt - TimeSpan.FromMinutes(30), view.Token.RefreshDueAt);
+        Assert.Equal(TokenStatuses.Ok, TokenStatuses.Classify(view, _factory.Time.GetUtcNow().AddHours(7)));
+        Assert.Equal(TokenStatuses.Expiring, TokenStatuses.Classify(view, _factory.Time.GetUtcNow().AddHours(7.6)));
+        Assert.Equal(account.Id, view.Id);
+    }
+
+    [Fact]
+    public async Task A_stopping_service_waits_for_a_refresh_the_provider_is_answering_so_the_new_token_is_saved()
+    {
+        var account = await AddAccountAsync("stopping", autoRefresh: false);
+        var old = _factory.Store.Find(account.Id)!.Tokens!;
+        var before = oauth.RefreshRequests;
+        oauth.HoldTokenRequests = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refresh = Task.Run(() => ManualAsync("stopping"));
+        await WaitUntilAsync(() => oauth.RefreshRequests - before >= 1);
+
+        var stop = Refresher.StopAsync(CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(stop.IsCompleted);
+        oauth.HoldTokenRequests.SetResult();
+        oauth.HoldTokenRequests = null;
+        await stop;
+
+        Assert.True((await refresh).Success);
+        var saved = _factory.Store.Find(account.Id)!.Tokens!;
+        Assert.NotEqual(old.RefreshToken, saved.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, (await oauth.RedeemRefreshTokenAsync(saved.RefreshToken)).Status);
     }
 
     [Fact]
@@ -234,7 +361,7 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
         Assert.Equal(["accounts", "timestamp"], json.EnumerateObject().Select(p => p.Name).Order());
         var entry = json.GetProperty("accounts")[0];
         Assert.Equal(
-            ["accountId", "autoRefresh", "expiresAt", "lastError", "lastRefresh", "name", "refreshTokenAgeDays", "refreshTokenIssuedAt", "status", "warning"],
+            ["accountId", "autoRefresh", "expiresAt", "lastError", "lastRefresh", "name", "refreshDueAt", "refreshTokenAgeDays", "refreshTokenIssuedAt", "status", "warning"],
             entry.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("ok", entry.GetProperty("status").GetString());
         Assert.Equal(0, entry.GetProperty("refreshTokenAgeDays").GetDouble());
@@ -251,13 +378,19 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
     {
         var now = DateTimeOffset.UnixEpoch.AddYears(56);
         var health = TokenHealthApi.Describe(
-            new AccountTokenStatus("id", "name", now.AddMinutes(expiresInMinutes), now.AddMinutes(expiresInMinutes - 30), now.AddDays(-refreshAgeDays), null, requiresReauth, false, true, null),
+            new AccountTokenStatus("id", "name", now.AddMinutes(expiresInMinutes), now.AddMinutes(expiresInMinutes - 30), now.AddDays(-refreshAgeDays), null, requiresReauth, false, true, null, AccountRefreshStatus.None, !requiresReauth),
             now,
             new TokenManagerOptions());
 
         Assert.Equal(status, health.Status);
         Assert.Equal(refreshAgeDays, health.RefreshTokenAgeDays);
         Assert.Equal(warns, health.Warning is not null);
+    }
+
+    private async Task<TokenOperationResult> ManualAsync(string account)
+    {
+        var outcome = await Manager.RefreshAsync(account, RefreshTrigger.Manual, CancellationToken.None);
+        return outcome.Result ?? TokenOperationResult.Failed($"refused: {outcome.Refusal} {outcome.Message}", shouldRetry: true);
     }
 
     private TokenRefreshService Refresher => _factory.Services.GetServices<IHostedService>().OfType<TokenRefreshService>().Single();

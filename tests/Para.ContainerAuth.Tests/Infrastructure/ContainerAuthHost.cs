@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Para.Client;
 using Para.ContainerAuth.Credentials;
@@ -111,7 +112,12 @@ public sealed class ContainerAuthHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<ICredentialSource>(Credentials);
+            services.AddSingleton<ICredentialSource>(provider =>
+            {
+                // The same option the real source passes to the account API.
+                Credentials.IncludeRefreshToken = provider.GetRequiredService<IOptions<ContainerAuthOptions>>().Value.IncludeRefreshToken;
+                return Credentials;
+            });
         });
     }
 }

@@ -13,6 +13,9 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
     public const string BrokenAccount = "broken";
     private int _issued;
 
+    /// <summary>Like the account API, leaves the refresh token out unless container-auth asks for it.</summary>
+    public bool IncludeRefreshToken { get; set; } = true;
+
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
 
     public ConcurrentQueue<CredentialsExport> Issued { get; } = new();
@@ -32,7 +35,7 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
             $"fp-{account}-{serial}",
             new ClaudeCredentialsFile(new ClaudeAiOauth(
                 $"fake-access-{account}-{serial}",
-                $"fake-refresh-{account}-{serial}",
+                IncludeRefreshToken ? $"fake-refresh-{account}-{serial}" : "",
                 expiresAt.ToUnixTimeMilliseconds(),
                 ["user:inference", "user:profile"],
                 "max")),

@@ -1,22 +1,26 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Para.Accounts.Storage;
 
-namespace Para.Accounts.AuthRefresh;
+namespace Para.Accounts.Tokens;
 
-/// <summary>The refresh system's numbers as OpenTelemetry instruments on the <c>Para.Auth</c> meter.</summary>
-internal sealed class AuthRefreshMetrics
+/// <summary>
+/// The refresh numbers as OpenTelemetry instruments on the <c>Para.Auth</c> meter: every refresh
+/// that asked the provider, whatever triggered it, counted once.
+/// </summary>
+internal sealed class TokenMetrics
 {
     public const string MeterName = "Para.Auth";
 
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
-    private readonly AccountStatusCache _statuses;
+    private readonly AccountStore _store;
     private readonly TimeProvider _timeProvider;
 
-    public AuthRefreshMetrics(IMeterFactory meterFactory, AccountStatusCache statuses, TimeProvider timeProvider)
+    public TokenMetrics(IMeterFactory meterFactory, AccountStore store, TimeProvider timeProvider)
     {
-        _statuses = statuses;
+        _store = store;
         _timeProvider = timeProvider;
         Meter = meterFactory.Create(MeterName);
         _refreshes = Meter.CreateCounter<long>("para.auth.refresh.count", "{refresh}", "Authentication refresh attempts.");
@@ -45,14 +49,14 @@ internal sealed class AuthRefreshMetrics
     private IEnumerable<Measurement<double>> ObserveExpiresIn()
     {
         var now = _timeProvider.GetUtcNow();
-        foreach (var status in _statuses.LatestRefreshingIfStale())
+        foreach (var account in _store.List())
         {
-            if (status.ExpiresAt is { } expiresAt)
+            if (account.Tokens is { } tokens)
             {
                 yield return new Measurement<double>(
-                    (expiresAt - now).TotalSeconds,
-                    new KeyValuePair<string, object?>("para.account.id", status.AccountId),
-                    new KeyValuePair<string, object?>("para.account.name", status.Name));
+                    (DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) - now).TotalSeconds,
+                    new KeyValuePair<string, object?>("para.account.id", account.Id),
+                    new KeyValuePair<string, object?>("para.account.name", account.Name));
             }
         }
     }
