@@ -1,3 +1,5 @@
+using Para.Contracts.Accounts;
+
 namespace Para.Tui.ViewModels;
 
 public enum ReauthPhase
@@ -58,9 +60,9 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
             return false;
         }
 
-        var hash = text.IndexOf('#', StringComparison.Ordinal);
-        code = hash < 0 ? text : text[..hash].Trim();
-        state = hash < 0 ? Start.State : text[(hash + 1)..].Trim();
+        var pastedCode = PastedCode.Parse(text);
+        code = pastedCode.Code;
+        state = pastedCode.State ?? Start.State;
         if (code.Length == 0)
         {
             error = "The pasted text has no code before '#'.";
@@ -86,7 +88,7 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
     }
 
     public Task<AccountRow> CompleteAsync(string code, string state, CancellationToken cancellationToken) =>
-        data.CompleteOAuthAsync(state, code, cancellationToken);
+        data.CompleteOAuthAsync(Account, state, code, cancellationToken);
 
     public void Completed(AccountRow account)
     {

@@ -1,3 +1,4 @@
+using Para.Client;
 using Para.Tui.ViewModels;
 using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
@@ -72,7 +73,7 @@ internal sealed class ReauthDialog : ConsoleDialog
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                var sentence = ErrorSentence.Describe(exception);
+                var sentence = ServiceErrors.Describe(exception);
                 return () =>
                 {
                     _model.Failed(sentence);
@@ -135,7 +136,7 @@ internal sealed class ReauthDialog : ConsoleDialog
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                var sentence = ErrorSentence.Describe(exception);
+                var sentence = ServiceErrors.Describe(exception);
                 return () =>
                 {
                     _model.Failed(sentence);
