@@ -22,6 +22,12 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
 
     public bool IsNewAccount => newAccount is not null;
 
+    /// <summary>Where this round is in a sitting of several (<c>2 of 3</c>); null for a single round.</summary>
+    public string? Sitting { get; init; }
+
+    /// <summary>Whether the start or a completion failed in this round (a later paste may still succeed).</summary>
+    public bool HasFailed { get; private set; }
+
     public ReauthPhase Phase { get; private set; } = ReauthPhase.Starting;
 
     public OAuthStart? Start { get; private set; }
@@ -40,7 +46,8 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
         Start = start;
         Phase = ReauthPhase.WaitingForCode;
         Message = (sentToTerminalClipboard ? "URL sent to the terminal clipboard (OSC 52). " : "") +
-            "Open it, sign in, then paste the code (code#state) below and press Enter.";
+            "Open it, sign in, then paste the code (code#state) below and press Enter." +
+            (Sitting is null ? "" : " Esc skips this account.");
     }
 
     /// <summary>Splits what the provider's page shows; a bare code takes this round's state.</summary>
@@ -94,12 +101,13 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
     {
         Phase = ReauthPhase.Done;
         var expires = ConsoleFormat.Countdown(account.AccessTokenExpiresAt, time.GetUtcNow());
-        Message = $"{account.Name} {(IsNewAccount ? "added" : "re-authenticated")}; the access token expires in {expires}. Press Esc to close.";
+        Message = $"{account.Name} {(IsNewAccount ? "added" : "re-authenticated")}; the access token expires in {expires}. Press {(Sitting is null ? "Esc to close" : "Enter for the next account")}.";
     }
 
     /// <summary>A failure while waiting for a code lets the user paste again; a failed start ends the round.</summary>
     public void Failed(string sentence)
     {
+        HasFailed = true;
         Phase = Start is null ? ReauthPhase.Failed : ReauthPhase.WaitingForCode;
         Message = Start is null ? $"Could not start: {sentence}" : $"{sentence.TrimEnd('.')}. Paste again or press Esc.";
     }

@@ -26,7 +26,7 @@ internal sealed class ReauthDialog : ConsoleDialog
     private readonly TextField _code;
 
     public ReauthDialog(ReauthViewModel model, BackgroundWork work, Func<string, bool> copyToClipboard)
-        : base(model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}", null, UrlRows + 10)
+        : base((model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}") + (model.Sitting is { } sitting ? $" ({sitting})" : ""), null, UrlRows + 10)
     {
         _model = model;
         _work = work;
