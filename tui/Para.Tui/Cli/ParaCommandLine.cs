@@ -1,5 +1,5 @@
-using Para.Client;
 using System.CommandLine;
+using Para.Client;
 
 namespace Para.Tui.Cli;
 

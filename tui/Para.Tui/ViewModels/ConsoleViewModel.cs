@@ -1,5 +1,5 @@
-using Para.Client;
 using System.Runtime.CompilerServices;
+using Para.Client;
 using Para.Contracts;
 
 namespace Para.Tui.ViewModels;
