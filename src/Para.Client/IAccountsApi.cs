@@ -47,7 +47,11 @@ public interface IAccountsApi
     [Post("/api/accounts/{idOrName}/reauth")]
     Task<OAuthBeginResponse> BeginReauthenticationAsync(string idOrName, CancellationToken cancellationToken = default);
 
-    /// <summary>Exchanges the pasted code; 400 for an unknown, used or expired state, 502 when the provider refuses.</summary>
+    /// <summary>
+    /// Exchanges the pasted code. 400 for an unknown, used or expired state and for a code the
+    /// provider refuses (begin again); 409 when <see cref="CompleteOAuthRequest.Account"/> is not the
+    /// account the sign-in was begun for (nothing changes); 502 when the provider cannot be reached.
+    /// </summary>
     [Post("/api/oauth/complete")]
     Task<AccountView> CompleteOAuthAsync([Body] CompleteOAuthRequest request, CancellationToken cancellationToken = default);
 

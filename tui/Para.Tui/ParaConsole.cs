@@ -41,7 +41,7 @@ internal static class ParaConsole
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                failure = ErrorSentence.Describe(exception);
+                failure = ServiceErrors.Describe(exception);
             }
             finally
             {

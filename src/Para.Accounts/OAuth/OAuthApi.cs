@@ -13,7 +13,7 @@ public static class OAuthApi
         var api = app.MapGroup("/api/oauth").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("OAuth");
         api.MapPost("/complete", CompleteOAuth)
             .WithName("CompleteOAuth")
-            .WithSummary("Exchanges the pasted code for tokens and creates or re-authenticates the account.");
+            .WithSummary("Exchanges the pasted code for tokens and creates or re-authenticates the account; with an account, a code of another account's sign-in is refused (409) and changes nothing.");
         return app;
     }
 
@@ -25,7 +25,7 @@ public static class OAuthApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Paste the code the provider's page shows (code#state or the bare code)."] });
         }
 
-        var completion = await flow.CompleteAsync(request.State, request.Code, cancellationToken);
+        var completion = await flow.CompleteAsync(request.State, request.Code, request.Account, cancellationToken);
         if (completion.Failure is { } failure)
         {
             return TypedResults.Problem(

@@ -56,14 +56,15 @@ internal sealed partial class OAuthFlow(
     }
 
     /// <summary>Redeems the state's session, exchanges the code, and creates or updates the account.</summary>
-    public async Task<OAuthCompletion> CompleteAsync(string? state, string pasted, CancellationToken cancellationToken)
+    /// <param name="account">The account (id or name) the caller began the sign-in for; a session of another account is refused and left usable.</param>
+    public async Task<OAuthCompletion> CompleteAsync(string? state, string pasted, string? account, CancellationToken cancellationToken)
     {
         using var activity = AccountsTelemetry.Source.StartActivity("OAuth completion");
-        var completion = await CompleteCoreAsync(state, pasted, cancellationToken);
-        if (completion.Account is { } account)
+        var completion = await CompleteCoreAsync(state, pasted, account, cancellationToken);
+        if (completion.Account is { } completed)
         {
-            activity?.SetTag(AccountsTelemetry.AccountIdTag, account.Id);
-            activity?.SetTag(AccountsTelemetry.AccountNameTag, account.Name);
+            activity?.SetTag(AccountsTelemetry.AccountIdTag, completed.Id);
+            activity?.SetTag(AccountsTelemetry.AccountNameTag, completed.Name);
             AccountsTelemetry.Succeeded(activity, "signed-in");
         }
         else if (completion.Failure is { } failure)
@@ -75,7 +76,7 @@ internal sealed partial class OAuthFlow(
         return completion;
     }
 
-    private async Task<OAuthCompletion> CompleteCoreAsync(string? state, string pasted, CancellationToken cancellationToken)
+    private async Task<OAuthCompletion> CompleteCoreAsync(string? state, string pasted, string? expectedAccount, CancellationToken cancellationToken)
     {
         var (code, pastedState) = PastedCode.Parse(pasted);
         if (code.Length == 0)
@@ -92,6 +93,18 @@ internal sealed partial class OAuthFlow(
         if (pastedState is not null && !string.Equals(pastedState, state, StringComparison.Ordinal))
         {
             return OAuthCompletion.Fail(StatusCodes.Status400BadRequest, "State mismatch", "The pasted code belongs to a different sign-in; begin again and paste the code it shows.");
+        }
+
+        // Checked before the session is taken: a code pasted into the wrong account's sign-in changes
+        // nothing, and the sign-in it belongs to can still be completed for its own account.
+        if (!string.IsNullOrWhiteSpace(expectedAccount) && store.FindSession(state) is { } pending && !BelongsTo(pending, expectedAccount.Trim()))
+        {
+            var wanted = expectedAccount.Trim();
+            LogRefused(logger, "the code belongs to another account's sign-in");
+            return OAuthCompletion.Fail(
+                StatusCodes.Status409Conflict,
+                "Code of another sign-in",
+                $"This code belongs to the sign-in of '{pending.AccountName}', not '{wanted}'; nothing changed. Begin again: para accounts {(store.Find(wanted) is null ? "add" : "reauth")} {wanted}");
         }
 
         var session = store.TakeSession(state);
@@ -116,11 +129,17 @@ internal sealed partial class OAuthFlow(
         catch (OAuthProviderException exception)
         {
             LogProviderRefused(logger, session.AccountName, exception.ErrorCode);
-            return OAuthCompletion.Fail(
-                StatusCodes.Status502BadGateway,
-                exception.Transient ? "The OAuth provider is unavailable" : "The OAuth provider refused the code",
-                exception.Description,
-                exception.ErrorCode);
+            return IsUsersMistake(exception)
+                ? OAuthCompletion.Fail(
+                    StatusCodes.Status400BadRequest,
+                    "The OAuth provider refused the code",
+                    $"{exception.Description.TrimEnd('.')}. A code works once, and only for the sign-in that showed it; begin again: para accounts {(session.AccountId is null ? "add" : "reauth")} {session.AccountName}",
+                    exception.ErrorCode)
+                : OAuthCompletion.Fail(
+                    StatusCodes.Status502BadGateway,
+                    exception.Transient ? "The OAuth provider is unavailable" : "The OAuth provider answered unexpectedly",
+                    exception.Description,
+                    exception.ErrorCode);
         }
 
         now = timeProvider.GetUtcNow();
@@ -138,6 +157,19 @@ internal sealed partial class OAuthFlow(
         LogSignedIn(logger, account.Name, account.Id, TokenFingerprint.Of(tokens.AccessToken), DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs));
         return new OAuthCompletion(account, null);
     }
+
+    /// <summary>For an add, the session's name; for a re-authentication, the account's id or name (also after a rename).</summary>
+    private bool BelongsTo(PendingOAuthSession session, string account) =>
+        string.Equals(session.AccountName, account, StringComparison.OrdinalIgnoreCase)
+        || (session.AccountId is { } id
+            && (string.Equals(id, account, StringComparison.OrdinalIgnoreCase) || store.Find(account)?.Id == id));
+
+    /// <summary>
+    /// A refused code (wrong, used, expired, another flow's) is the user's to fix by beginning again;
+    /// an outage, or an answer that says Para itself is misconfigured or the provider misbehaved, is a 502.
+    /// </summary>
+    private static bool IsUsersMistake(OAuthProviderException exception) =>
+        !exception.Transient && exception.ErrorCode is not ("invalid_response" or "invalid_client" or "unauthorized_client");
 
     private async Task<string?> TryCreateApiKeyAsync(string accountName, string accessToken, CancellationToken cancellationToken)
     {

@@ -220,6 +220,15 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>The session for <paramref name="state"/>, left in place: for checking whose it is before taking it.</summary>
+    public PendingOAuthSession? FindSession(string state)
+    {
+        lock (_gate)
+        {
+            return _sessions.FindById(state);
+        }
+    }
+
     /// <summary>Removes and returns the session for <paramref name="state"/>: a second call finds nothing.</summary>
     public PendingOAuthSession? TakeSession(string state)
     {

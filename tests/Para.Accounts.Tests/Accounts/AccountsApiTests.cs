@@ -254,7 +254,7 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
     }
 
     [Fact]
-    public async Task A_wrong_verifier_is_refused_by_the_provider_as_a_502_with_its_error_code()
+    public async Task A_wrong_verifier_is_refused_by_the_provider_as_a_400_that_says_begin_again()
     {
         var begin = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("verifier"));
         var pasted = await oauth.SignInAsync(begin.AuthorizeUrl);
@@ -262,10 +262,56 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
         session.CodeVerifier = OAuth.PkceTests.AnotherVerifier();
         _factory.Store.SaveSession(session, 0);
 
-        var problem = await PostProblemAsync("/api/oauth/complete", new CompleteOAuthRequest(begin.State, pasted), (HttpStatusCode)502);
+        var problem = await PostProblemAsync("/api/oauth/complete", new CompleteOAuthRequest(begin.State, pasted), HttpStatusCode.BadRequest);
 
+        Assert.Equal("The OAuth provider refused the code", problem.Title);
+        Assert.Contains("begin again: para accounts add verifier", problem.Detail, StringComparison.Ordinal);
         Assert.Equal("invalid_grant", problem.Extensions["providerError"]?.ToString());
         Assert.Null(_factory.Store.Find("verifier"));
+    }
+
+    [Fact]
+    public async Task A_used_code_pasted_into_a_new_sign_in_is_a_400_that_says_begin_again()
+    {
+        var first = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("used"));
+        var code = PastedCode.Parse(await oauth.SignInAsync(first.AuthorizeUrl)).Code;
+        await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(first.State, code, "used"));
+        var again = await PostAsync<OAuthBeginResponse>("/api/accounts/used/reauth", null);
+
+        var problem = await PostProblemAsync("/api/oauth/complete", new CompleteOAuthRequest(again.State, code, "used"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("The OAuth provider refused the code", problem.Title);
+        Assert.EndsWith("begin again: para accounts reauth used", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal("invalid_grant", problem.Extensions["providerError"]?.ToString());
+    }
+
+    [Fact]
+    public async Task A_code_of_another_accounts_sign_in_is_refused_and_that_sign_in_still_completes_for_its_own_account()
+    {
+        var work = await AddAccountAsync("work");
+        var workTokens = _factory.Store.Find("work")!.Tokens!.AccessToken;
+        var reauth = await PostAsync<OAuthBeginResponse>("/api/accounts/work/reauth", null);
+        var reauthCode = await oauth.SignInAsync(reauth.AuthorizeUrl);
+        var add = await PostAsync<OAuthBeginResponse>("/api/accounts", new AddAccountRequest("other"));
+        var addCode = await oauth.SignInAsync(add.AuthorizeUrl);
+        var exchanges = oauth.CodeRequests;
+
+        var intoWork = await PostProblemAsync("/api/oauth/complete", new CompleteOAuthRequest(null, addCode, "WORK"), HttpStatusCode.Conflict);
+        var intoOther = await PostProblemAsync("/api/oauth/complete", new CompleteOAuthRequest(null, reauthCode, "other"), HttpStatusCode.Conflict);
+
+        Assert.Equal("This code belongs to the sign-in of 'other', not 'WORK'; nothing changed. Begin again: para accounts reauth WORK", intoWork.Detail);
+        Assert.Equal("This code belongs to the sign-in of 'work', not 'other'; nothing changed. Begin again: para accounts add other", intoOther.Detail);
+        Assert.Equal(exchanges, oauth.CodeRequests); // refused before the provider was asked
+        Assert.Null(_factory.Store.Find("other"));
+        Assert.Equal(workTokens, _factory.Store.Find("work")!.Tokens!.AccessToken);
+
+        var other = await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(null, addCode, "other"));
+        var workAgain = await PostAsync<AccountView>("/api/oauth/complete", new CompleteOAuthRequest(null, reauthCode, work.Id));
+
+        Assert.Equal("other", other.Name);
+        Assert.Equal(work.Id, workAgain.Id);
+        Assert.NotEqual(workTokens, _factory.Store.Find("work")!.Tokens!.AccessToken);
+        Assert.Equal(2, _factory.Store.List().Count);
     }
 
     [Fact]

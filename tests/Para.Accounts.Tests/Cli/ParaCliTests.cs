@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Para.Accounts.Tests.Infrastructure;
+using Para.Contracts.Accounts;
 
 namespace Para.Accounts.Tests.Cli;
 
@@ -138,6 +140,178 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
         Assert.Single(run.Error.Trim().Split('\n'));
     }
 
+    [Fact]
+    public async Task Print_url_prints_only_the_url_and_code_finishes_the_sign_in_later()
+    {
+        var begin = await RunAsync(["accounts", "add", "scripted", "--print-url"]);
+
+        Assert.Equal(0, begin.ExitCode);
+        Assert.Matches(@"^http://\S+\r?\n$", begin.Output);
+        Assert.Equal("", begin.Error);
+        Assert.Null(_factory.Store.Find("scripted"));
+
+        var url = new Uri(begin.Output.Trim());
+        Assert.Equal(oauth.AuthorizeUrl.AbsolutePath, url.AbsolutePath);
+        var complete = await RunAsync(["accounts", "add", "scripted", "--code", await oauth.SignInAsync(url)]);
+
+        Assert.Equal(0, complete.ExitCode);
+        Assert.StartsWith("Account 'scripted' added", complete.Output, StringComparison.Ordinal);
+        Assert.NotNull(_factory.Store.Find("scripted"));
+    }
+
+    [Fact]
+    public async Task Reauth_print_url_json_is_one_line_that_a_script_can_finish_with_code()
+    {
+        Assert.Equal(0, (await RunAsync(["accounts", "add", "json", "--priority", "3"], signIn: true)).ExitCode);
+        var before = _factory.Store.Find("json")!;
+
+        var begin = await RunAsync(["accounts", "reauth", "json", "--print-url", "--json"]);
+
+        Assert.Equal(0, begin.ExitCode);
+        Assert.Single(begin.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var document = JsonDocument.Parse(begin.Output);
+        var root = document.RootElement;
+        Assert.Equal(["accountName", "authorizeUrl", "state", "expiresAt"], root.EnumerateObject().Select(property => property.Name));
+        Assert.Equal("json", root.GetProperty("accountName").GetString());
+        Assert.True(root.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        var url = new Uri(root.GetProperty("authorizeUrl").GetString()!);
+        var code = PastedCode.Parse(await oauth.SignInAsync(url)).Code;
+
+        var complete = await RunAsync(["accounts", "reauth", "json", "--code", code, "--state", root.GetProperty("state").GetString()!]);
+
+        Assert.Equal(0, complete.ExitCode);
+        Assert.StartsWith("Account 'json' has been successfully re-authenticated", complete.Output, StringComparison.Ordinal);
+        var after = _factory.Store.Find("json")!;
+        Assert.Equal((before.Id, 3), (after.Id, after.Priority));
+        Assert.NotEqual(before.Tokens!.AccessToken, after.Tokens!.AccessToken);
+    }
+
+    [Fact]
+    public async Task List_json_parses_as_the_accounts_with_their_status_and_no_tokens()
+    {
+        Assert.Equal(0, (await RunAsync(["accounts", "add", "listed", "--priority", "5"], signIn: true)).ExitCode);
+
+        var list = await RunAsync(["accounts", "list", "--json"]);
+
+        Assert.Equal(0, list.ExitCode);
+        var account = Assert.Single(JsonSerializer.Deserialize<AccountView[]>(list.Output, JsonSerializerOptions.Web)!);
+        Assert.Equal(("listed", 5, TokenStatuses.Ok), (account.Name, account.Priority, account.Status));
+        Assert.StartsWith("sha256:", account.Token!.Fingerprint, StringComparison.Ordinal);
+        AssertNoTokens(list.Output);
+    }
+
+    [Fact]
+    public async Task A_code_of_another_accounts_sign_in_changes_nothing_and_still_completes_its_own()
+    {
+        Assert.Equal(0, (await RunAsync(["accounts", "add", "work"], signIn: true)).ExitCode);
+        var workTokens = _factory.Store.Find("work")!.Tokens!.AccessToken;
+        var other = await RunAsync(["accounts", "add", "other", "--print-url"]);
+        var pasted = await oauth.SignInAsync(new Uri(other.Output.Trim()));
+
+        var intoWork = await RunAsync(["accounts", "reauth", "work", "--code", pasted]);
+        var intoThird = await RunAsync(["accounts", "add", "third", "--code", pasted]);
+
+        Assert.Equal(1, intoWork.ExitCode);
+        Assert.Equal("", intoWork.Output); // not "Re-authenticating account: work": it did not happen
+        Assert.Equal("para: Code of another sign-in: This code belongs to the sign-in of 'other', not 'work'; nothing changed. Begin again: para accounts reauth work", intoWork.Error.Trim());
+        Assert.Equal(1, intoThird.ExitCode);
+        Assert.EndsWith("not 'third'; nothing changed. Begin again: para accounts add third", intoThird.Error.Trim(), StringComparison.Ordinal);
+        Assert.Null(_factory.Store.Find("other"));
+        Assert.Null(_factory.Store.Find("third"));
+        Assert.Equal(workTokens, _factory.Store.Find("work")!.Tokens!.AccessToken);
+
+        var own = await RunAsync(["accounts", "add", "other", "--code", pasted]);
+
+        Assert.Equal(0, own.ExitCode);
+        Assert.StartsWith("Account 'other' added", own.Output, StringComparison.Ordinal);
+        Assert.Equal(workTokens, _factory.Store.Find("work")!.Tokens!.AccessToken);
+    }
+
+    [Fact]
+    public async Task A_used_code_is_the_users_mistake_and_says_begin_again()
+    {
+        var first = await RunAsync(["accounts", "add", "used", "--print-url"]);
+        var pasted = await oauth.SignInAsync(new Uri(first.Output.Trim()));
+        Assert.Equal(0, (await RunAsync(["accounts", "add", "used", "--code", pasted])).ExitCode);
+        var again = await RunAsync(["accounts", "reauth", "used", "--print-url", "--json"]);
+        var state = JsonDocument.Parse(again.Output).RootElement.GetProperty("state").GetString()!;
+
+        var reused = await RunAsync(["accounts", "reauth", "used", "--code", PastedCode.Parse(pasted).Code, "--state", state]);
+
+        Assert.Equal(1, reused.ExitCode);
+        Assert.StartsWith("para: The OAuth provider refused the code: ", reused.Error, StringComparison.Ordinal);
+        Assert.EndsWith("begin again: para accounts reauth used (invalid_grant)", reused.Error.Trim(), StringComparison.Ordinal);
+        Assert.Single(reused.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Refresh_refreshes_now_then_says_how_long_the_cooldown_lasts()
+    {
+        Assert.Equal(0, (await RunAsync(["accounts", "add", "fresh"], signIn: true)).ExitCode);
+        var grants = oauth.RefreshRequests;
+
+        var refreshed = await RunAsync(["accounts", "refresh", "fresh"]);
+        var again = await RunAsync(["accounts", "refresh", "fresh"]);
+        var ghost = await RunAsync(["accounts", "refresh", "ghost"]);
+
+        Assert.True(refreshed.ExitCode == 0, refreshed.Error);
+        Assert.Single(refreshed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(oauth.RefreshRequests > grants);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Matches(@"^para: Refresh cooling down: try again in \d+ s$", again.Error.Trim());
+        Assert.Equal(1, ghost.ExitCode);
+        Assert.Contains("'ghost'", ghost.Error, StringComparison.Ordinal);
+        Assert.Single(ghost.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Reauth_all_walks_the_accounts_that_need_it_skips_an_empty_line_and_counts_a_wrong_code_as_failed()
+    {
+        foreach (var (name, priority) in new[] { ("bulk-a", "1"), ("bulk-b", "2"), ("bulk-c", "3"), ("fine", "4") })
+        {
+            Assert.Equal(0, (await RunAsync(["accounts", "add", name, "--priority", priority], signIn: true)).ExitCode);
+        }
+
+        var nothing = await RunAsync(["accounts", "reauth", "--all"], input: "");
+        Assert.Equal(0, nothing.ExitCode);
+        Assert.StartsWith("No account requires re-authentication; nothing to do", nothing.Output, StringComparison.Ordinal);
+
+        var before = new Dictionary<string, string>();
+        foreach (var name in new[] { "bulk-a", "bulk-b", "bulk-c" })
+        {
+            var account = _factory.Store.Update(_factory.Store.Find(name)!.Id, record => record.RequiresReauth = true)!;
+            before[name] = account.Tokens!.AccessToken;
+        }
+
+        var urls = 0;
+        var run = await RunAsync(["accounts", "reauth", "--all"], answer: async (url, index) =>
+        {
+            urls++;
+            return index switch
+            {
+                0 => await oauth.SignInAsync(url),
+                1 => "",
+                _ => "not-a-code-the-provider-issued",
+            };
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(3, urls);
+        Assert.Contains("[1/3] bulk-a (requires-reauth)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Account 'bulk-a' has been successfully re-authenticated", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Skipped bulk-b", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fine", run.Output, StringComparison.Ordinal);
+        Assert.Equal("1 signed in, 1 skipped, 1 failed", run.Output.Trim().Split('\n')[^1].Trim());
+        Assert.StartsWith("para: bulk-c: The OAuth provider refused the code: ", run.Error, StringComparison.Ordinal);
+        var a = _factory.Store.Find("bulk-a")!;
+        Assert.False(a.RequiresReauth);
+        Assert.NotEqual(before["bulk-a"], a.Tokens!.AccessToken);
+        Assert.True(_factory.Store.Find("bulk-b")!.RequiresReauth);
+        Assert.True(_factory.Store.Find("bulk-c")!.RequiresReauth);
+        Assert.Equal(before["bulk-c"], _factory.Store.Find("bulk-c")!.Tokens!.AccessToken);
+        AssertNoTokens(run.Output + run.Error);
+    }
+
     private void AssertNoTokens(string text)
     {
         foreach (var account in _factory.Store.List())
@@ -151,10 +325,17 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
 
     /// <summary>
     /// Runs <c>dotnet para.dll</c>. With <paramref name="signIn"/>, plays the user: reads the URL the
-    /// CLI prints, signs in at the test provider and types the <c>code#state</c> it shows.
+    /// CLI prints, signs in at the test provider and types the <c>code#state</c> it shows. With
+    /// <paramref name="answer"/>, types what it returns for each URL printed (by its index); null
+    /// ends the input.
     /// </summary>
-    private async Task<CliRun> RunAsync(string[] args, bool signIn = false, string? input = null, Uri? address = null)
+    private async Task<CliRun> RunAsync(string[] args, bool signIn = false, string? input = null, Uri? address = null, Func<Uri, int, Task<string?>>? answer = null)
     {
+        if (signIn)
+        {
+            answer = async (url, index) => index == 0 ? await oauth.SignInAsync(url) : null;
+        }
+
         var start = new ProcessStartInfo("dotnet", [RepositoryPaths.ParaDll, .. args])
         {
             RedirectStandardInput = true,
@@ -171,16 +352,22 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = new System.Text.StringBuilder();
-        if (signIn)
+        if (answer is not null)
         {
+            var urls = 0;
             string? line;
             while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
             {
                 output.AppendLine(line);
                 if (line.StartsWith("http", StringComparison.Ordinal))
                 {
-                    await process.StandardInput.WriteLineAsync(await oauth.SignInAsync(new Uri(line.Trim())));
-                    break;
+                    if (await answer(new Uri(line.Trim()), urls++) is not { } reply)
+                    {
+                        break;
+                    }
+
+                    await process.StandardInput.WriteLineAsync(reply);
+                    await process.StandardInput.FlushAsync();
                 }
             }
         }

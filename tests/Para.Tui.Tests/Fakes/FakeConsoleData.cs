@@ -46,10 +46,10 @@ internal sealed class FakeConsoleData : IParaConsoleData
 
     public Task<OAuthStart> BeginReauthAsync(string account, CancellationToken cancellationToken) => Answer($"BeginReauth {account}", OAuthStart);
 
-    public Task<AccountRow> CompleteOAuthAsync(string state, string code, CancellationToken cancellationToken)
+    public Task<AccountRow> CompleteOAuthAsync(string account, string state, string code, CancellationToken cancellationToken)
     {
-        var account = Accounts.FirstOrDefault() ?? Fixtures.Account("new");
-        return Answer($"CompleteOAuth {state} {code}", account with { AccessTokenExpiresAt = Fixtures.Now.AddHours(8), RequiresReauth = false });
+        var row = Accounts.FirstOrDefault(row => string.Equals(row.Name, account, StringComparison.OrdinalIgnoreCase)) ?? Fixtures.Account(account);
+        return Answer($"CompleteOAuth {account} {state} {code}", row with { AccessTokenExpiresAt = Fixtures.Now.AddHours(8), RefreshDueAt = Fixtures.Now.AddHours(7) + TimeSpan.FromMinutes(30), RequiresReauth = false });
     }
 
     public Task<OperationResult> RefreshAsync(string account, CancellationToken cancellationToken) =>

@@ -20,9 +20,13 @@ internal static class Fixtures
         ServiceHealth.Unreachable(ServiceNames.ContainerAuth, "cannot reach the service: Connection refused (127.0.0.1:1)"),
         null);
 
+    /// <summary>What the account API sends for an 8-hour token: refresh due half an hour before it expires.</summary>
+    public static readonly TimeSpan RefreshLead = TimeSpan.FromMinutes(30);
+
     public static AccountRow Account(string name, int priority = 1, TimeSpan? expiresIn = null, bool paused = false, bool requiresReauth = false, string mode = "max") =>
         new(name, mode, priority, paused, requiresReauth, Now + (expiresIn ?? TimeSpan.FromHours(7)), Now.AddDays(-12), 1_204, Now.AddMinutes(-5))
         {
+            RefreshDueAt = Now + (expiresIn ?? TimeSpan.FromHours(7)) - RefreshLead,
             LastRefresh = Now.AddHours(-1),
             History = [new RequestRecord(Now.AddMinutes(-5), "POST /v1/messages", true), new RequestRecord(Now.AddMinutes(-9), "POST /v1/messages", false)],
         };

@@ -21,16 +21,29 @@ public sealed class RefitConsoleDataTests
         RestService.For<T>(new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://127.0.0.1:1") }, Settings);
 
     [Fact]
-    public async Task Health_reads_both_documents_and_the_auth_refresh_numbers()
+    public async Task Health_reads_both_documents_and_the_auth_refresh_numbers_overall_and_per_account()
     {
         const string accounts = """
             {"status":"Healthy","timestamp":"2026-11-23T12:00:00Z","checks":{
               "self":{"status":"Healthy","description":null,"data":null},
-              "authentication":{"status":"Healthy","description":"all accounts fresh","data":
-                {"isAuthenticated":true,"refreshCount":7,"consecutiveFailures":1,"lastRefresh":"2026-11-23T11:58:00Z"}}}}
+              "authentication":{"status":"Healthy","description":"all accounts fresh","data":null}}}
             """;
+        const string auth = """
+            {"status":"degraded","timestamp":"2026-11-23T12:00:00Z",
+             "authentication":{"isAuthenticated":true,"lastRefresh":"2026-11-23T11:58:00Z","refreshCount":7,"consecutiveFailures":1},
+             "accounts":[
+               {"id":"a1","name":"work","status":"ok","isAuthenticated":true,"expiresAt":"2026-11-23T20:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z",
+                "lastRefresh":"2026-11-23T11:58:00Z","refreshCount":7,"consecutiveFailures":0,"nextAttemptAt":null,"requiresReauth":false,"lastError":null},
+               {"id":"a2","name":"home","status":"expired","isAuthenticated":false,"expiresAt":"2026-11-23T11:00:00Z","refreshDueAt":"2026-11-23T10:30:00Z",
+                "lastRefresh":null,"refreshCount":0,"consecutiveFailures":1,"nextAttemptAt":"2026-11-23T12:01:00Z","requiresReauth":false,"lastError":"http_503"}]}
+            """;
+        var asked = new List<string>();
         var data = new RefitConsoleData(
-            Client<IAccountsApi>(_ => Json(HttpStatusCode.OK, accounts)),
+            Client<IAccountsApi>(request =>
+            {
+                asked.Add(request.RequestUri!.AbsolutePath);
+                return Json(HttpStatusCode.OK, request.RequestUri.AbsolutePath == "/health/auth" ? auth : accounts);
+            }),
             Client<IContainerAuthApi>(_ => throw new HttpRequestException("Connection refused (127.0.0.1:1)")));
 
         var health = await data.GetHealthAsync(CancellationToken.None);
@@ -39,6 +52,10 @@ public sealed class RefitConsoleDataTests
         Assert.Equal("healthy", health.Accounts.Status);
         Assert.Contains(health.Accounts.Checks, check => check is { Name: "authentication", Description: "all accounts fresh" });
         Assert.Equal(new Para.Tui.ViewModels.AuthRefreshNumbers(true, 7, 1, new DateTimeOffset(2026, 11, 23, 11, 58, 0, TimeSpan.Zero)), health.Authentication);
+        Assert.Equal(
+            [new AccountRefreshLine("work", "ok", 7, 0, null), new AccountRefreshLine("home", "expired", 0, 1, new DateTimeOffset(2026, 11, 23, 12, 1, 0, TimeSpan.Zero))],
+            health.AccountRefreshes);
+        Assert.Contains("/health/auth", asked);
         Assert.False(health.ContainerAuth.Reachable);
         Assert.Equal("cannot reach the service: Connection refused (127.0.0.1:1)", health.ContainerAuth.Detail);
     }
@@ -93,49 +110,94 @@ public sealed class RefitConsoleDataTests
     }
 
     [Fact]
-    public async Task A_refresh_refused_during_the_cooldown_is_a_failed_result_in_the_service_words()
+    public async Task A_refresh_refused_during_the_cooldown_is_a_failed_result_that_says_how_long_to_wait()
     {
         string? asked = null;
         var data = new RefitConsoleData(
             Client<IAccountsApi>(request =>
             {
                 asked = $"{request.Method} {request.RequestUri?.PathAndQuery}";
-                return Json(HttpStatusCode.TooManyRequests, """{"title":"Refresh cooling down","detail":"A refresh ran moments ago; try again in 20 s.","status":429}""");
+                var response = Json(HttpStatusCode.TooManyRequests, """{"title":"Refresh cooling down","detail":"A refresh ran moments ago; try again in 20 s.","status":429}""");
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(20));
+                return response;
             }),
             Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
 
         var result = await data.RefreshAsync("work account", CancellationToken.None);
 
         Assert.Equal("POST /health/auth/refresh?account=work%20account", asked);
-        Assert.Equal(new OperationResult(false, "A refresh ran moments ago; try again in 20 s."), result);
+        Assert.Equal(new OperationResult(false, "Refresh cooling down: try again in 20 s"), result);
     }
 
     [Fact]
-    public async Task Accounts_join_the_token_health_report_for_last_refresh_error_and_requires_reauth()
+    public async Task A_refresh_reads_the_services_result_sentence()
+    {
+        const string refreshed = """
+            {"status":"failed","timestamp":"2026-11-23T12:00:00Z","result":{"success":false,"message":"The provider answered 503; trying again later.","shouldRetry":true},
+             "authentication":{"isAuthenticated":true,"lastRefresh":null,"refreshCount":3,"consecutiveFailures":1}}
+            """;
+        var data = new RefitConsoleData(Client<IAccountsApi>(_ => Json(HttpStatusCode.OK, refreshed)), Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var result = await data.RefreshAsync("work", CancellationToken.None);
+
+        Assert.Equal(new OperationResult(false, "The provider answered 503; trying again later."), result);
+    }
+
+    [Fact]
+    public async Task Accounts_take_status_times_from_the_list_and_last_refresh_and_error_from_auth_health()
     {
         const string list = """
             [{"id":"a1","name":"work","provider":"anthropic","mode":"max","priority":2,"paused":false,"customEndpoint":null,"autoRefresh":true,
-              "requiresReauth":false,"createdAt":"2026-11-01T00:00:00Z",
-              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-20T00:00:00Z"},
-              "apiKeyFingerprint":null,"usage":{"requestCount":3,"totalRequests":42,"lastUsed":"2026-11-23T11:00:00Z"},"requestHistoryCount":3}]
+              "requiresReauth":true,"createdAt":"2026-11-01T00:00:00Z",
+              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-20T00:00:00Z",
+                       "issuedAt":"2026-11-23T12:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z"},
+              "apiKeyFingerprint":null,"usage":{"requestCount":3,"totalRequests":42,"lastUsed":"2026-11-23T11:00:00Z"},"requestHistoryCount":3,"status":"requires-reauth"}]
             """;
-        const string health = """
-            {"timestamp":"2026-11-23T12:00:00Z","accounts":[{"accountId":"a1","name":"work","status":"requires-reauth","expiresAt":"2026-11-23T20:00:00Z",
-              "refreshTokenIssuedAt":"2026-11-20T00:00:00Z","refreshTokenAgeDays":3.5,"lastRefresh":"2026-11-23T11:30:00Z","autoRefresh":true,
-              "lastError":"invalid_grant","warning":null}]}
+        const string auth = """
+            {"status":"degraded","timestamp":"2026-11-23T12:00:00Z","authentication":{"isAuthenticated":false,"lastRefresh":null,"refreshCount":0,"consecutiveFailures":1},
+             "accounts":[{"id":"a1","name":"work","status":"requires-reauth","isAuthenticated":false,"expiresAt":"2026-11-23T20:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z",
+               "lastRefresh":"2026-11-23T11:30:00Z","refreshCount":0,"consecutiveFailures":1,"nextAttemptAt":null,"requiresReauth":true,"lastError":"invalid_grant"}]}
             """;
+        var asked = new List<string>();
         var data = new RefitConsoleData(
-            Client<IAccountsApi>(request => Json(HttpStatusCode.OK, request.RequestUri!.AbsolutePath == "/api/token-health" ? health : list)),
+            Client<IAccountsApi>(request =>
+            {
+                asked.Add(request.RequestUri!.AbsolutePath);
+                return Json(HttpStatusCode.OK, request.RequestUri.AbsolutePath == "/health/auth" ? auth : list);
+            }),
             Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
 
         var row = Assert.Single(await data.GetAccountsAsync(CancellationToken.None));
 
         Assert.Equal(("work", "max", 2, false, true, 42L), (row.Name, row.Mode, row.Priority, row.Paused, row.RequiresReauth, row.Requests));
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero), row.AccessTokenExpiresAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 19, 30, 0, TimeSpan.Zero), row.RefreshDueAt);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), row.RefreshTokenIssuedAt);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 11, 30, 0, TimeSpan.Zero), row.LastRefresh);
         Assert.Equal("invalid_grant", row.LastError);
+        Assert.DoesNotContain("/api/token-health", asked);
         Assert.Equal(AccountStatus.RequiresReauth, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task A_fresh_8_hour_token_from_the_list_is_ok_not_expiring()
+    {
+        const string list = """
+            [{"id":"a1","name":"fresh","provider":"anthropic","mode":"max","priority":0,"paused":false,"customEndpoint":null,"autoRefresh":true,
+              "requiresReauth":false,"createdAt":"2026-11-23T12:00:00Z",
+              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-23T12:00:00Z",
+                       "issuedAt":"2026-11-23T12:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z"},
+              "apiKeyFingerprint":null,"usage":{"requestCount":0,"totalRequests":0,"lastUsed":null},"requestHistoryCount":0,"status":"ok"}]
+            """;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request => request.RequestUri!.AbsolutePath == "/health/auth" ? Json(HttpStatusCode.ServiceUnavailable, "{}") : Json(HttpStatusCode.OK, list)),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var row = Assert.Single(await data.GetAccountsAsync(CancellationToken.None));
+
+        Assert.Equal(AccountStatus.Ok, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(AccountStatus.Expiring, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 19, 31, 0, TimeSpan.Zero)));
+        Assert.Null(row.LastError);
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
@@ -198,7 +260,7 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
         Assert.NotNull(health.Authentication);
 
         var pasted = await services.OAuth.SignInAsync(start.AuthorizeUrl);
-        var completed = await data.CompleteOAuthAsync(start.State, pasted, timeout.Token);
+        var completed = await data.CompleteOAuthAsync(name, start.State, pasted, timeout.Token);
 
         Assert.Equal(name, completed.Name);
         Assert.False(completed.RequiresReauth);
@@ -255,7 +317,7 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(() => Data.SetPausedAsync("no-such-account", true, CancellationToken.None));
 
-        var sentence = ErrorSentence.Describe(exception);
+        var sentence = ServiceErrors.Describe(exception);
 
         Assert.Contains("404", sentence, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', sentence);
@@ -316,7 +378,7 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
     {
         var exception = await Record.ExceptionAsync(() => Data.VerifyAsync(VerifyTarget.Image, $"{services.NamePrefix}missing:latest", CancellationToken.None));
 
-        var message = exception is null ? null : ErrorSentence.Describe(exception);
+        var message = exception is null ? null : ServiceErrors.Describe(exception);
 
         Assert.NotNull(message);
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
@@ -327,7 +389,7 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..16];
         var start = await data.BeginAddAccountAsync(name, "max", 1, CancellationToken.None);
-        await data.CompleteOAuthAsync(start.State, await services.OAuth.SignInAsync(start.AuthorizeUrl), CancellationToken.None);
+        await data.CompleteOAuthAsync(name, start.State, await services.OAuth.SignInAsync(start.AuthorizeUrl), CancellationToken.None);
         return name;
     }
 

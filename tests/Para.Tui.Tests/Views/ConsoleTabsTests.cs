@@ -82,6 +82,27 @@ public sealed class ConsoleTabsTests
     }
 
     [Fact]
+    public void Health_tab_shows_each_accounts_refreshes_failures_and_next_attempt()
+    {
+        var data = Fixtures.World();
+        data.Health = Fixtures.HealthyBoth with
+        {
+            AccountRefreshes =
+            [
+                new AccountRefreshLine("work", "ok", 12, 0, null),
+                new AccountRefreshLine("home", "expiring", 3, 2, Fixtures.Now.AddSeconds(90)),
+            ],
+        };
+        using var screen = ConsoleScreen.Start(data, height: 30);
+
+        screen.Press(new Key('4'));
+
+        ScreenAssert.Shows(screen, "account", "refreshes", "failures", "next attempt");
+        Assert.Matches(@"work\s+ok\s+12\s+0\s+-", ScreenAssert.LineWith(screen, "work  "));
+        Assert.Matches(@"home\s+expiring\s+3\s+2\s+in 1m 30s", ScreenAssert.LineWith(screen, "home  "));
+    }
+
+    [Fact]
     public void Jobs_tab_shows_progress_bars_and_the_event_log()
     {
         var data = Fixtures.World();

@@ -25,7 +25,7 @@ public sealed class ReauthDialogTests
         screen.Type("the-code#state-123");
         screen.Press(Key.Enter);
 
-        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 the-code"));
+        Assert.Equal(1, data.CallsTo("CompleteOAuth work state-123 the-code"));
         Assert.Equal(ReauthPhase.Done, dialog.Model.Phase);
         ScreenAssert.Shows(screen, "work re-authenticated; the access token expires in 8h 00m.");
 
@@ -99,14 +99,14 @@ public sealed class ReauthDialogTests
         screen.Type("bare-code");
         screen.Press(Key.Enter);
 
-        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 bare-code"));
+        Assert.Equal(1, data.CallsTo("CompleteOAuth work state-123 bare-code"));
         ScreenAssert.Shows(screen, "The provider refused the code (invalid_grant). Paste again");
         Assert.Contains("Paste again or press Esc.", dialog.Model.Message, StringComparison.Ordinal);
         Assert.Equal(ReauthPhase.WaitingForCode, dialog.Model.Phase);
     }
 
     [Fact]
-    public void A_adds_an_account_through_the_same_oauth_round()
+    public void A_adds_an_account_at_priority_0_as_the_api_and_cli_do_and_completes_for_that_name()
     {
         var data = Fixtures.World();
         using var screen = ConsoleScreen.Start(data);
@@ -115,12 +115,12 @@ public sealed class ReauthDialogTests
         screen.Type("team");
         screen.Press(Key.Enter);
 
-        Assert.Equal(1, data.CallsTo("BeginAdd team max 1"));
+        Assert.Equal(1, data.CallsTo("BeginAdd team max 0"));
         ScreenAssert.Shows(screen, "Add account team", "Open this URL");
 
         screen.Type("c0de#state-123");
         screen.Press(Key.Enter);
-        Assert.Equal(1, data.CallsTo("CompleteOAuth state-123 c0de"));
+        Assert.Equal(1, data.CallsTo("CompleteOAuth team state-123 c0de"));
     }
 
     [Fact]

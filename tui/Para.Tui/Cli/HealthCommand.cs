@@ -45,7 +45,7 @@ internal static class HealthCommand
             }
 
             var reason = response.StatusCode is null && response.Error?.InnerException is { } cause
-                ? CliErrors.Describe(cause)
+                ? ServiceErrors.Describe(cause)
                 : $"{(int?)response.StatusCode} {response.ReasonPhrase}";
             return ($"{name,-15} {reason}", false);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Para.Client;
 
 namespace Para.Tui.Cli;
 
@@ -18,7 +19,7 @@ internal static class ParaCommandLine
         var reauthenticate = AccountsCommands.ReauthenticateOption();
         root.Options.Add(reauthenticate);
         root.SetAction((parse, cancellationToken) => parse.GetValue(reauthenticate) is { Length: > 0 } name
-            ? AccountsCommands.ReauthenticateAsync(console, Console.In, name, code: null, state: null, cancellationToken)
+            ? AccountsCommands.ReauthenticateAsync(console, Console.In, name, cancellationToken)
             : HealthCommand.RunAsync(console, cancellationToken));
 
         var configuration = new InvocationConfiguration
@@ -41,7 +42,7 @@ internal static class ParaCommandLine
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            return console.Fail(CliErrors.Describe(exception));
+            return console.Fail(ServiceErrors.Describe(exception));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Para.Client;
 using Para.Contracts;
 using Para.Contracts.Accounts;
@@ -14,7 +13,7 @@ namespace Para.Tui.Services;
 /// <summary>
 /// The console's data over the Refit clients the CLI uses (resilience and service discovery come
 /// from ServiceDefaults). Failures surface as the clients' exceptions; the view models turn them
-/// into one sentence with <see cref="ErrorSentence"/>.
+/// into one sentence with <see cref="ServiceErrors"/>.
 /// </summary>
 internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi containerAuth) : IParaConsoleData
 {
@@ -22,41 +21,38 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     {
         var accountsHealth = ReadAsync(ServiceNames.Accounts, () => accounts.GetHealthAsync(cancellationToken));
         var containerAuthHealth = ReadAsync(ServiceNames.ContainerAuth, () => containerAuth.GetHealthAsync(cancellationToken));
-        var authHealth = ReadAuthNumbersAsync(cancellationToken);
-        var (accountsResult, numbers) = await accountsHealth.ConfigureAwait(false);
-        var (containerAuthResult, _) = await containerAuthHealth.ConfigureAwait(false);
-        return new HealthSnapshot(accountsResult, containerAuthResult, await authHealth.ConfigureAwait(false) ?? numbers);
+        var authHealth = ReadAuthHealthAsync(cancellationToken);
+        var accountsResult = await accountsHealth.ConfigureAwait(false);
+        var containerAuthResult = await containerAuthHealth.ConfigureAwait(false);
+        var auth = await authHealth.ConfigureAwait(false);
+        return new HealthSnapshot(
+            accountsResult,
+            containerAuthResult,
+            auth?.Authentication is { } numbers ? new AuthRefreshNumbers(numbers.IsAuthenticated, numbers.RefreshCount, numbers.ConsecutiveFailures, numbers.LastRefresh) : null)
+        {
+            AccountRefreshes = auth?.Accounts is { } lines
+                ? [.. lines.Select(line => new AccountRefreshLine(line.Name, line.Status, line.RefreshCount, line.ConsecutiveFailures, line.NextAttemptAt))]
+                : [],
+        };
     }
 
     /// <summary>
-    /// <c>GET /health/auth</c>: the refresh manager's numbers. /health carries them as a top-level
-    /// section the shared health contract does not read, so they come from here; a service that is
+    /// <c>GET /health/auth</c>: the refresh numbers, overall and per account. A service that is
     /// down already shows in its health line, so a failure here just leaves the numbers out.
     /// </summary>
-    private async Task<AuthRefreshNumbers?> ReadAuthNumbersAsync(CancellationToken cancellationToken)
+    private async Task<AuthHealthDocument?> ReadAuthHealthAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await AccountsHttpClient().GetAsync(new Uri("/health/auth", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            using var json = TryParse(body);
-            return json?.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("authentication", out var authentication)
-                && authentication.ValueKind == JsonValueKind.Object
-                ? Numbers(authentication.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.OrdinalIgnoreCase))
-                : null;
+            return await accounts.GetAuthHealthAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             return null;
         }
     }
 
-    private static async Task<(ServiceHealth Health, AuthRefreshNumbers? Numbers)> ReadAsync(string service, Func<Task<IApiResponse<HealthDocument>>> call)
+    private static async Task<ServiceHealth> ReadAsync(string service, Func<Task<IApiResponse<HealthDocument>>> call)
     {
         try
         {
@@ -64,63 +60,39 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
             if (!response.IsReceived)
             {
                 // Refit hands back connection failures as an unreceived response, not an exception.
-                return (ServiceHealth.Unreachable(service, response.Error is { } error ? ErrorSentence.Describe(error) : "no answer"), null);
+                return ServiceHealth.Unreachable(service, response.Error is { } error ? ServiceErrors.Describe(error) : "no answer");
             }
 
             if (response.Content is not { } document)
             {
                 // 503 with a body is still a health document: the service is up but unhealthy.
-                return (new ServiceHealth(service, true, $"{(int?)response.StatusCode} {response.ReasonPhrase}", null, []), null);
+                return new ServiceHealth(service, true, $"{(int?)response.StatusCode} {response.ReasonPhrase}", null, []);
             }
 
             var checks = document.Checks
                 .Select(check => new HealthCheckLine(check.Key, check.Value.Status, check.Value.Description))
                 .ToList();
-            return (new ServiceHealth(service, true, document.Status.ToLowerInvariant(), null, checks), AuthNumbers(document));
+            return new ServiceHealth(service, true, document.Status.ToLowerInvariant(), null, checks);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            return (ServiceHealth.Unreachable(service, ErrorSentence.Describe(exception)), null);
+            return ServiceHealth.Unreachable(service, ServiceErrors.Describe(exception));
         }
-        catch (OperationCanceledException exception)
-        {
-            return (ServiceHealth.Unreachable(service, ErrorSentence.Describe(exception)), null);
-        }
-    }
-
-    /// <summary>The account API's <c>authentication</c> health entry carries the auth refresh numbers (issue 4).</summary>
-    private static AuthRefreshNumbers? AuthNumbers(HealthDocument document)
-    {
-        if (!document.Checks.TryGetValue("authentication", out var entry) || entry.Data is not { } data)
-        {
-            return null;
-        }
-
-        return Numbers(data);
-    }
-
-    private static AuthRefreshNumbers? Numbers(IReadOnlyDictionary<string, JsonElement> data)
-    {
-        bool? Bool(string name) => data.TryGetValue(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
-        long? Number(string name) => data.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
-        DateTimeOffset? Time(string name) => data.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
-
-        return Number("refreshCount") is { } count
-            ? new AuthRefreshNumbers(Bool("isAuthenticated") ?? false, count, (int)(Number("consecutiveFailures") ?? 0), Time("lastRefresh"))
-            : null;
     }
 
     // ---- Accounts (issue 3) ---------------------------------------------------------------------
 
+    /// <summary>
+    /// The list carries the status times, expiry and usage; <c>/health/auth</c> adds each account's
+    /// last refresh and its error for the details, and a failure there leaves just those out.
+    /// </summary>
     public async Task<IReadOnlyList<AccountRow>> GetAccountsAsync(CancellationToken cancellationToken)
     {
-        // The list carries expiry and usage; token health adds the last refresh and its error.
         var list = accounts.ListAccountsAsync(cancellationToken);
-        var health = accounts.GetTokenHealthAsync(cancellationToken);
+        var health = ReadAuthHealthAsync(cancellationToken);
         var views = await list.ConfigureAwait(false);
-        var report = await health.ConfigureAwait(false);
-        var byId = report.Accounts.ToDictionary(entry => entry.AccountId, StringComparer.Ordinal);
-        return [.. views.Select(view => ToRow(view, byId.GetValueOrDefault(view.Id)))];
+        var byId = (await health.ConfigureAwait(false))?.Accounts.ToDictionary(entry => entry.Id, StringComparer.Ordinal);
+        return [.. views.Select(view => ToRow(view, byId?.GetValueOrDefault(view.Id)))];
     }
 
     public async Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken)
@@ -135,10 +107,10 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         return new OAuthStart(begun.AuthorizeUrl, begun.State, begun.ExpiresAt);
     }
 
-    public async Task<AccountRow> CompleteOAuthAsync(string state, string code, CancellationToken cancellationToken)
+    public async Task<AccountRow> CompleteOAuthAsync(string account, string state, string code, CancellationToken cancellationToken)
     {
-        // The pasted text may be code#state; the API reads the state from it when none is given.
-        var request = new CompleteOAuthRequest(string.IsNullOrWhiteSpace(state) ? null : state, code);
+        // The account goes along, so a code of another sign-in is refused instead of landing elsewhere.
+        var request = new CompleteOAuthRequest(string.IsNullOrWhiteSpace(state) ? null : state, code, account);
         var view = await accounts.CompleteOAuthAsync(request, cancellationToken).ConfigureAwait(false);
         return ToRow(view, null);
     }
@@ -152,18 +124,19 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     public Task DeleteAsync(string account, CancellationToken cancellationToken) =>
         accounts.RemoveAccountAsync(account, cancellationToken);
 
-    internal static AccountRow ToRow(AccountView view, AccountTokenHealth? health) =>
+    internal static AccountRow ToRow(AccountView view, AccountAuthHealth? health) =>
         new(
             view.Name,
             view.Mode,
             view.Priority,
             view.Paused,
-            view.RequiresReauth || health?.Status == TokenStatuses.RequiresReauth,
-            view.Token?.ExpiresAt ?? health?.ExpiresAt,
-            view.Token?.RefreshTokenIssuedAt ?? health?.RefreshTokenIssuedAt,
+            view.RequiresReauth,
+            view.Token?.ExpiresAt,
+            view.Token?.RefreshTokenIssuedAt,
             view.Usage.TotalRequests,
             view.Usage.LastUsed)
         {
+            RefreshDueAt = view.Token?.RefreshDueAt,
             LastRefresh = health?.LastRefresh,
             LastError = health?.LastError,
         };
@@ -171,28 +144,18 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     // ---- Auth refresh (issue 4) -----------------------------------------------------------------
 
     /// <summary>
-    /// <c>POST /health/auth/refresh?account=</c> has no Refit method (it lives beside /health, not
-    /// under /api), so it goes through the accounts client's own HttpClient: same admin key,
-    /// resilience and discovery. A refusal (429 cooldown, 404 unknown account) is a failed result
-    /// in the service's words, not an exception.
+    /// <c>POST /health/auth/refresh?account=</c>. A refusal (429 cooldown, 404 unknown account) is
+    /// a failed result in the service's words, not an exception.
     /// </summary>
     public async Task<OperationResult> RefreshAsync(string account, CancellationToken cancellationToken)
     {
-        var client = AccountsHttpClient();
-        var uri = new Uri($"/health/auth/refresh?account={Uri.EscapeDataString(account)}", UriKind.Relative);
-        using var response = await client.PostAsync(uri, content: null, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        using var json = TryParse(body);
-        var root = json?.RootElement;
-        if (response.IsSuccessStatusCode && root is { } document && document.TryGetProperty("result", out var result))
+        using var response = await accounts.RefreshAuthenticationAsync(account, cancellationToken).ConfigureAwait(false);
+        if (response is { IsSuccessful: true, Content.Result: { } result })
         {
-            var success = result.TryGetProperty("success", out var flag) && flag.ValueKind == JsonValueKind.True;
-            var message = result.TryGetProperty("message", out var text) ? text.GetString() : null;
-            return new OperationResult(success, OneLine(message) ?? (success ? $"{account} refreshed." : $"Refreshing {account} failed."));
+            return new OperationResult(result.Success, OneLine(result.Message) ?? (result.Success ? $"{account} refreshed." : $"Refreshing {account} failed."));
         }
 
-        var problem = root is { } problemDocument ? Text(problemDocument, "detail") ?? Text(problemDocument, "title") : null;
-        return new OperationResult(false, OneLine(problem) ?? $"accounts answered {(int)response.StatusCode}: {response.ReasonPhrase}");
+        return new OperationResult(false, response.Error is { } error ? ServiceErrors.Describe(error) : $"accounts answered {(int?)response.StatusCode}: {response.ReasonPhrase}");
     }
 
     // ---- Container-auth (issue 5) ---------------------------------------------------------------
@@ -273,26 +236,6 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     }
 
     private HttpClient AccountsHttpClient() => accounts.Client;
-
-    private static JsonDocument? TryParse(string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? OneLine(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Split('\n', 2)[0].Trim();

@@ -1,3 +1,5 @@
+using Para.Contracts.Accounts;
+
 namespace Para.Tui.ViewModels;
 
 public enum AccountStatus
@@ -7,22 +9,31 @@ public enum AccountStatus
     Expired,
     RequiresReauth,
     Paused,
+    NoTokens,
 }
 
-/// <summary>Classifies an account live, so the status turns from ok to expiring without a reload.</summary>
+/// <summary>
+/// Classifies an account live, so the status turns from ok to expiring without a reload. The rule
+/// is the service's own (<see cref="TokenStatuses.Classify(bool, DateTimeOffset?, DateTimeOffset?, DateTimeOffset)"/>)
+/// on the times the service sent, with "paused" on top: a paused account is out of rotation, which
+/// matters more than its token unless it must be signed in again.
+/// </summary>
 public static class AccountStatusRules
 {
-    /// <summary>The account API refreshes tokens this long before expiry; inside it a token is "expiring".</summary>
-    public static readonly TimeSpan ExpiringWindow = TimeSpan.FromMinutes(30);
-
-    public static AccountStatus Classify(AccountRow account, DateTimeOffset now) => account switch
+    public static AccountStatus Classify(AccountRow account, DateTimeOffset now)
     {
-        { RequiresReauth: true } => AccountStatus.RequiresReauth,
-        { Paused: true } => AccountStatus.Paused,
-        { AccessTokenExpiresAt: { } expires } when expires <= now => AccountStatus.Expired,
-        { AccessTokenExpiresAt: { } expires } when expires - now <= ExpiringWindow => AccountStatus.Expiring,
-        _ => AccountStatus.Ok,
-    };
+        ArgumentNullException.ThrowIfNull(account);
+        var token = TokenStatuses.Classify(account.RequiresReauth, account.AccessTokenExpiresAt, account.RefreshDueAt, now);
+        return token switch
+        {
+            TokenStatuses.RequiresReauth => AccountStatus.RequiresReauth,
+            _ when account.Paused => AccountStatus.Paused,
+            TokenStatuses.Expired => AccountStatus.Expired,
+            TokenStatuses.Expiring => AccountStatus.Expiring,
+            TokenStatuses.NoTokens => AccountStatus.NoTokens,
+            _ => AccountStatus.Ok,
+        };
+    }
 
     public static string Describe(AccountStatus status) => status switch
     {
@@ -31,6 +42,7 @@ public static class AccountStatusRules
         AccountStatus.Expired => "expired",
         AccountStatus.RequiresReauth => "re-auth",
         AccountStatus.Paused => "paused",
+        AccountStatus.NoTokens => "no tokens",
         _ => status.ToString(),
     };
 }

@@ -15,6 +15,9 @@ public sealed record AccountRow(
     long Requests,
     DateTimeOffset? LastUsed)
 {
+    /// <summary>From then on the service refreshes the token and every view calls it expiring; the service computes it from the token's lifetime.</summary>
+    public DateTimeOffset? RefreshDueAt { get; init; }
+
     public DateTimeOffset? LastRefresh { get; init; }
 
     public string? LastError { get; init; }
@@ -24,8 +27,8 @@ public sealed record AccountRow(
     // Value equality including the history, so an unchanged reload does not redraw the table.
     public bool Equals(AccountRow? other) =>
         other is not null &&
-        (Name, Mode, Priority, Paused, RequiresReauth, AccessTokenExpiresAt, RefreshTokenIssuedAt, Requests, LastUsed, LastRefresh, LastError) ==
-        (other.Name, other.Mode, other.Priority, other.Paused, other.RequiresReauth, other.AccessTokenExpiresAt, other.RefreshTokenIssuedAt, other.Requests, other.LastUsed, other.LastRefresh, other.LastError) &&
+        (Name, Mode, Priority, Paused, RequiresReauth, AccessTokenExpiresAt, RefreshDueAt, RefreshTokenIssuedAt, Requests, LastUsed, LastRefresh, LastError) ==
+        (other.Name, other.Mode, other.Priority, other.Paused, other.RequiresReauth, other.AccessTokenExpiresAt, other.RefreshDueAt, other.RefreshTokenIssuedAt, other.Requests, other.LastUsed, other.LastRefresh, other.LastError) &&
         History.SequenceEqual(other.History);
 
     public override int GetHashCode() => HashCode.Combine(Name, AccessTokenExpiresAt, Requests, History.Count);
@@ -51,7 +54,11 @@ public sealed record ContainerRow(
     DateTimeOffset? CredentialsExpireAt);
 
 /// <summary>Both services' health plus the auth refresh numbers, taken at one moment.</summary>
-public sealed record HealthSnapshot(ServiceHealth Accounts, ServiceHealth ContainerAuth, AuthRefreshNumbers? Authentication);
+public sealed record HealthSnapshot(ServiceHealth Accounts, ServiceHealth ContainerAuth, AuthRefreshNumbers? Authentication)
+{
+    /// <summary>Each account's refresh state from <c>/health/auth</c>; empty when it could not be read.</summary>
+    public IReadOnlyList<AccountRefreshLine> AccountRefreshes { get; init; } = [];
+}
 
 /// <summary>One service's health document, or why it could not be read.</summary>
 public sealed record ServiceHealth(string Service, bool Reachable, string Status, string? Detail, IReadOnlyList<HealthCheckLine> Checks)
@@ -63,6 +70,9 @@ public sealed record HealthCheckLine(string Name, string Status, string? Descrip
 
 /// <summary>The auth refresh manager's numbers (<c>GET /health/auth</c>).</summary>
 public sealed record AuthRefreshNumbers(bool IsAuthenticated, long RefreshCount, int ConsecutiveFailures, DateTimeOffset? LastRefresh);
+
+/// <summary>One account's line of <c>/health/auth</c>: its token status, refreshes, failures in a row and when the next attempt may run.</summary>
+public sealed record AccountRefreshLine(string Account, string Status, long Refreshes, int Failures, DateTimeOffset? NextAttemptAt);
 
 /// <summary>A long operation of the container-auth service.</summary>
 public sealed record JobRow(

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Para.Client;
 using Para.Contracts;
 
 namespace Para.Tui.ViewModels;
@@ -160,7 +161,7 @@ public sealed class ConsoleViewModel
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            var sentence = ErrorSentence.Describe(exception);
+            var sentence = ServiceErrors.Describe(exception);
             return () => table.Fail(sentence);
         }
     };
@@ -174,7 +175,7 @@ public sealed class ConsoleViewModel
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            var sentence = ErrorSentence.Describe(exception);
+            var sentence = ServiceErrors.Describe(exception);
             return () => ApplyHealth(new HealthSnapshot(
                 ServiceHealth.Unreachable(ServiceNames.Accounts, sentence),
                 ServiceHealth.Unreachable(ServiceNames.ContainerAuth, sentence),
@@ -240,7 +241,7 @@ public sealed class ConsoleViewModel
                     }
                     catch (Exception exception) when (exception is not OutOfMemoryException)
                     {
-                        broken = ErrorSentence.Describe(exception);
+                        broken = ServiceErrors.Describe(exception);
                     }
 
                     if (broken is not null)
@@ -335,7 +336,7 @@ public sealed class ConsoleViewModel
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            var sentence = ErrorSentence.Describe(exception);
+            var sentence = ServiceErrors.Describe(exception);
             return () => Report(sentence, isError: true);
         }
     };

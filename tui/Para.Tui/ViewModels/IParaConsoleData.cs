@@ -22,8 +22,11 @@ public interface IParaConsoleData
 
     Task<OAuthStart> BeginReauthAsync(string account, CancellationToken cancellationToken);
 
-    /// <summary>Exchanges the pasted code; returns the account as it is afterwards.</summary>
-    Task<AccountRow> CompleteOAuthAsync(string state, string code, CancellationToken cancellationToken);
+    /// <summary>
+    /// Exchanges the pasted code for <paramref name="account"/> (the name the round began for);
+    /// a code of another account's sign-in is refused. Returns the account as it is afterwards.
+    /// </summary>
+    Task<AccountRow> CompleteOAuthAsync(string account, string state, string code, CancellationToken cancellationToken);
 
     /// <summary>Refreshes the account's tokens now (<c>POST /health/auth/refresh</c>).</summary>
     Task<OperationResult> RefreshAsync(string account, CancellationToken cancellationToken);

@@ -1,3 +1,5 @@
+using Para.Contracts.Accounts;
+
 namespace Para.Tui.ViewModels;
 
 public enum ReauthPhase
@@ -20,6 +22,12 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
 
     public bool IsNewAccount => newAccount is not null;
 
+    /// <summary>Where this round is in a sitting of several (<c>2 of 3</c>); null for a single round.</summary>
+    public string? Sitting { get; init; }
+
+    /// <summary>Whether the start or a completion failed in this round (a later paste may still succeed).</summary>
+    public bool HasFailed { get; private set; }
+
     public ReauthPhase Phase { get; private set; } = ReauthPhase.Starting;
 
     public OAuthStart? Start { get; private set; }
@@ -38,7 +46,8 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
         Start = start;
         Phase = ReauthPhase.WaitingForCode;
         Message = (sentToTerminalClipboard ? "URL sent to the terminal clipboard (OSC 52). " : "") +
-            "Open it, sign in, then paste the code (code#state) below and press Enter.";
+            "Open it, sign in, then paste the code (code#state) below and press Enter." +
+            (Sitting is null ? "" : " Esc skips this account.");
     }
 
     /// <summary>Splits what the provider's page shows; a bare code takes this round's state.</summary>
@@ -58,9 +67,9 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
             return false;
         }
 
-        var hash = text.IndexOf('#', StringComparison.Ordinal);
-        code = hash < 0 ? text : text[..hash].Trim();
-        state = hash < 0 ? Start.State : text[(hash + 1)..].Trim();
+        var pastedCode = PastedCode.Parse(text);
+        code = pastedCode.Code;
+        state = pastedCode.State ?? Start.State;
         if (code.Length == 0)
         {
             error = "The pasted text has no code before '#'.";
@@ -86,18 +95,19 @@ public sealed class ReauthViewModel(IParaConsoleData data, TimeProvider time, st
     }
 
     public Task<AccountRow> CompleteAsync(string code, string state, CancellationToken cancellationToken) =>
-        data.CompleteOAuthAsync(state, code, cancellationToken);
+        data.CompleteOAuthAsync(Account, state, code, cancellationToken);
 
     public void Completed(AccountRow account)
     {
         Phase = ReauthPhase.Done;
         var expires = ConsoleFormat.Countdown(account.AccessTokenExpiresAt, time.GetUtcNow());
-        Message = $"{account.Name} {(IsNewAccount ? "added" : "re-authenticated")}; the access token expires in {expires}. Press Esc to close.";
+        Message = $"{account.Name} {(IsNewAccount ? "added" : "re-authenticated")}; the access token expires in {expires}. Press {(Sitting is null ? "Esc to close" : "Enter for the next account")}.";
     }
 
     /// <summary>A failure while waiting for a code lets the user paste again; a failed start ends the round.</summary>
     public void Failed(string sentence)
     {
+        HasFailed = true;
         Phase = Start is null ? ReauthPhase.Failed : ReauthPhase.WaitingForCode;
         Message = Start is null ? $"Could not start: {sentence}" : $"{sentence.TrimEnd('.')}. Paste again or press Esc.";
     }

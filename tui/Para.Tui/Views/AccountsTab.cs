@@ -15,6 +15,7 @@ internal sealed class AccountsTab(TableState<AccountRow> state, IConsoleHost hos
     [
         new("r", "Reauth", "re-authenticate the selected account", [new Key('r')],
             _ => OnSelected(account => Host.OpenOAuth(new ReauthViewModel(Host.Model.Data, Host.Model.Time, account.Name)))) { InStatusBar = true },
+        new("b", "Bulk", "reauth every account that needs it, one by one", [new Key('b')], _ => ReauthEveryone()),
         new("f", "Refresh", "refresh the selected account's tokens now", [new Key('f')], _ => OnSelected(account =>
         {
             Host.Report($"Refreshing {account.Name}…");
@@ -33,6 +34,35 @@ internal sealed class AccountsTab(TableState<AccountRow> state, IConsoleHost hos
 
     protected override Scheme? CellScheme(int column, AccountRow row) =>
         Palette.ForAccount(AccountStatusRules.Classify(row, Now()));
+
+    /// <summary>The console's <c>para accounts reauth --all</c>: one round per account that requires it, Esc skips one.</summary>
+    private void ReauthEveryone()
+    {
+        var sitting = new BulkReauthViewModel(Host.Model.Data, Host.Model.Time, State.All);
+        if (sitting.Due.Count == 0)
+        {
+            Host.Report("No account requires re-authentication; nothing to do.");
+            return;
+        }
+
+        NextRound(sitting);
+    }
+
+    private void NextRound(BulkReauthViewModel sitting)
+    {
+        if (sitting.Next() is { } round)
+        {
+            Host.OpenOAuth(round, () =>
+            {
+                sitting.Finished(round);
+                NextRound(sitting);
+            });
+        }
+        else
+        {
+            Host.Report($"Re-authentication: {sitting.Summary}.", isError: sitting.Failed > 0);
+        }
+    }
 
     private void OnSelected(Action<AccountRow> action)
     {

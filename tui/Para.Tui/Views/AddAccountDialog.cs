@@ -22,7 +22,7 @@ internal sealed class AddAccountDialog : ConsoleDialog
         Add(new DataLabel { X = 1, Y = 0, Text = "Name:" }, new DataLabel { X = 1, Y = 1, Text = "Mode:" }, new DataLabel { X = 1, Y = 2, Text = "Priority:" });
         _name = new TextField { X = 12, Y = 0, Width = Dim.Fill(1) };
         _mode = new TextField { X = 12, Y = 1, Width = Dim.Fill(1), Text = "max" };
-        _priority = new TextField { X = 12, Y = 2, Width = Dim.Fill(1), Text = "1" };
+        _priority = new TextField { X = 12, Y = 2, Width = Dim.Fill(1), Text = "0" };
         _message = new DataLabel { X = 1, Y = 4, Width = Dim.Fill(1), Text = "mode is max or console; Tab moves, Enter continues." };
         Add(_name, _mode, _priority, _message);
     }

@@ -44,7 +44,8 @@ internal interface IConsoleHost
 
     void Open(ConsoleDialog dialog);
 
-    void OpenOAuth(ReauthViewModel reauth);
+    /// <summary>Opens the OAuth round's dialog; <paramref name="closed"/> runs on the UI thread when it closes.</summary>
+    void OpenOAuth(ReauthViewModel reauth, Action? closed = null);
 
     /// <summary>Runs an action in the background, shows its sentence, then reloads.</summary>
     void Act(ConsoleWork work);

@@ -266,7 +266,7 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
         return tabs.Count == 0 ? null : $"{keys} works on {string.Join(" and ", tabs.Select(tab => tab.Title))}";
     }
 
-    public void OpenOAuth(ReauthViewModel reauth)
+    public void OpenOAuth(ReauthViewModel reauth, Action? closed = null)
     {
         var dialog = new ReauthDialog(reauth, Work, _sendToClipboard);
         dialog.Completed += (_, account) =>
@@ -274,6 +274,11 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
             Report($"{account.Name} {(reauth.IsNewAccount ? "added" : "re-authenticated")}.");
             ReloadAll();
         };
+        if (closed is not null)
+        {
+            dialog.Closed += (_, _) => closed();
+        }
+
         ApplyPalette(dialog);
         dialog.Begin(_app);
     }

@@ -49,6 +49,17 @@ internal sealed class HealthTab : View, ICommandTab
             text.AppendLine("Auth refresh   no numbers yet (the account API reports them in /health)");
         }
 
+        if (_model.Health?.AccountRefreshes is { Count: > 0 } lines)
+        {
+            text.AppendLine();
+            text.AppendLine($"{"account",-20} {"status",-16} {"refreshes",9} {"failures",8}  next attempt");
+            foreach (var line in lines)
+            {
+                var next = line.NextAttemptAt is { } at && at > now ? $"in {ConsoleFormat.Countdown(at, now)}" : "-";
+                text.AppendLine($"{Fit(line.Account, 20),-20} {line.Status,-16} {line.Refreshes,9} {line.Failures,8}  {next}");
+            }
+        }
+
         text.AppendLine();
         var seconds = (int)_model.Options.PollInterval.TotalSeconds;
         text.AppendLine($"refreshes  │{ConsoleFormat.Sparkline(_model.History.Refreshes)}");
@@ -63,6 +74,8 @@ internal sealed class HealthTab : View, ICommandTab
 
         ConsoleWindow.SetIfChanged(_body, text.ToString());
     }
+
+    private static string Fit(string text, int width) => text.Length <= width ? text : string.Concat(text.AsSpan(0, width - 1), "…");
 
     private void Show(Label label, ServiceHealth? health)
     {

@@ -1,3 +1,4 @@
+using Para.Client;
 using Para.Tui.ViewModels;
 using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
@@ -25,7 +26,7 @@ internal sealed class ReauthDialog : ConsoleDialog
     private readonly TextField _code;
 
     public ReauthDialog(ReauthViewModel model, BackgroundWork work, Func<string, bool> copyToClipboard)
-        : base(model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}", null, UrlRows + 10)
+        : base((model.IsNewAccount ? $"Add account {model.Account}" : $"Re-authenticate {model.Account}") + (model.Sitting is { } sitting ? $" ({sitting})" : ""), null, UrlRows + 10)
     {
         _model = model;
         _work = work;
@@ -72,7 +73,7 @@ internal sealed class ReauthDialog : ConsoleDialog
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                var sentence = ErrorSentence.Describe(exception);
+                var sentence = ServiceErrors.Describe(exception);
                 return () =>
                 {
                     _model.Failed(sentence);
@@ -135,7 +136,7 @@ internal sealed class ReauthDialog : ConsoleDialog
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                var sentence = ErrorSentence.Describe(exception);
+                var sentence = ServiceErrors.Describe(exception);
                 return () =>
                 {
                     _model.Failed(sentence);
