@@ -248,7 +248,7 @@ internal sealed class AccountStore : IDisposable
     /// Waits until every write so far has reached the operating system. LiteDB acknowledges a
     /// write when it is queued for its log file, and a queued write dies with a killed process;
     /// a checkpoint waits for the queue. Called after each token write: a rotated refresh token
-    /// exists nowhere else (docs/decisions/0011).
+    /// exists nowhere else (docs/decisions/0010).
     /// </summary>
     public void MakeDurable()
     {
