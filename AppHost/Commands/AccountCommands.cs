@@ -92,7 +92,7 @@ public static class AccountCommands
             return CommandResults.Canceled();
         }
 
-        var account = await api.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, code.Trim()), cancellationToken);
+        var account = await api.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, code.Trim(), begin.AccountName), cancellationToken);
         var until = account.Token?.ExpiresAt is { } expiresAt ? $"; its token is valid until {expiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "";
         return CommandResults.Success($"Account '{account.Name}' is re-authenticated{until}.");
 #pragma warning restore ASPIREINTERACTION001
