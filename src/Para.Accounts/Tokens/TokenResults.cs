@@ -59,6 +59,11 @@ internal sealed record RefreshAllOutcome(TokenOperationResult Result, DateTimeOf
                 held.Min(item => item.Outcome.RetryAt));
         }
 
+        if (failed.Count == 0 && held.Count == 0)
+        {
+            return new RefreshAllOutcome(TokenOperationResult.Succeeded($"Refreshed all {ran.Count} accounts."), null);
+        }
+
         var parts = new List<string> { $"Refreshed {ran.Count - failed.Count} of {outcomes.Count} accounts" };
         if (held.Count > 0)
         {

@@ -161,7 +161,7 @@ public sealed class AuthRefreshApiTests(OAuthServerFixture oauth) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
         Assert.Equal("refreshed", document.RootElement.GetProperty("status").GetString());
-        Assert.Equal("Refreshed 2 of 2 accounts.", document.RootElement.GetProperty("result").GetProperty("message").GetString());
+        Assert.Equal("Refreshed all 2 accounts.", document.RootElement.GetProperty("result").GetProperty("message").GetString());
         Assert.Equal(2, oauth.RefreshRequests - before);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }

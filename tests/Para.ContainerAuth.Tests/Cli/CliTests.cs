@@ -43,7 +43,7 @@ public sealed class CliTests(DockerFixture docker)
         var (conflictExit, _, conflictErr) = await RunAsync("auth", "setup", "--account", "alice");
         Assert.Equal(1, conflictExit);
         Assert.Single(conflictErr.Trim().Split('\n'));
-        Assert.StartsWith("para: 127.0.0.1 answered 409: Already authenticated — ", conflictErr, StringComparison.Ordinal);
+        Assert.StartsWith("para: Already authenticated: ", conflictErr, StringComparison.Ordinal);
         Assert.DoesNotContain("{", conflictErr, StringComparison.Ordinal);
     }
 
