@@ -29,8 +29,12 @@ public sealed class ContainerAuthOptions
     [Range(1, 32)]
     public int MaxParallelism { get; set; } = 4;
 
-    /// <summary>Credentials expiring sooner than this are reported as <c>expiring</c>.</summary>
-    public TimeSpan ExpiringWithin { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// Credentials expiring sooner than this are reported as <c>expiring</c>, where the account API
+    /// did not say when they fall due (files read from containers, images from before the label).
+    /// Default 30 minutes, the account API's refresh window.
+    /// </summary>
+    public TimeSpan ExpiringWithin { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Run by <c>verify</c> in a throwaway container (network none); exit code 0 passes.</summary>
     [Required]

@@ -102,7 +102,7 @@ internal sealed partial class TokenManager
         var account = _store.Find(valid.AccountId) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
         var tokens = account.Tokens!;
         // A refresh may have landed between the two reads: export what is stored now, which is newer still.
-        var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes);
+        var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes, _schedule.DueAt(tokens));
         LogExported(_logger, account.Name, export.Fingerprint, includeRefreshToken ? "with its refresh token" : "access only");
         return export;
     }

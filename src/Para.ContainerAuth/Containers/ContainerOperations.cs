@@ -37,7 +37,7 @@ public sealed class ContainerOperations(
 
             var expiresAt = await ReadExpiryAsync(container.Id, cancellationToken);
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
-                CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin), expiresAt));
+                CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt));
         }
 
         return summaries;

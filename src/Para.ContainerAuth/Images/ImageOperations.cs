@@ -41,7 +41,7 @@ public sealed class ImageOperations(
         return new AuthStatus(true, version.Version, null, Options.BaseImage, baseImage is not null, Options.AuthenticatedImage,
             authenticated is not null, CredentialLabels.Read(labels, CredentialLabels.Account),
             CredentialLabels.ReadTime(labels, CredentialLabels.AuthenticatedAt), expiresAt,
-            expiresAt - now, CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin));
+            expiresAt - now, CredentialLabels.StatusOf(labels, now, Options.ExpiringWithin));
     }
 
     public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ public sealed class ImageOperations(
             }
 
             var expiresAt = CredentialLabels.ReadTime(image.Labels, CredentialLabels.ExpiresAt);
-            summaries.Add(new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin),
+            summaries.Add(new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(image.Labels, now, Options.ExpiringWithin),
                 CredentialLabels.Read(image.Labels, CredentialLabels.Account), CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
                 expiresAt, CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint),
                 CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken)));

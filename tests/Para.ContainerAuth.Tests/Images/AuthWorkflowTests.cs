@@ -241,9 +241,16 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         Assert.True(after.AuthenticatedImagePresent);
         Assert.Equal("alice", after.Account);
         Assert.Equal(TimeSpan.FromHours(12), after.ExpiresIn);
-        Assert.Equal(CredentialStatus.Expiring, after.CredentialStatus);
+        // A fresh 12-hour token is not "expiring" because it has less than a day left: only from
+        // the time the account API refreshes it (30 minutes before expiry), as every view says.
+        Assert.Equal(CredentialStatus.Valid, after.CredentialStatus);
+        Assert.Equal(CredentialStatus.Valid, Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).CredentialStatus);
 
-        host.Time.Advance(TimeSpan.FromHours(13));
+        host.Time.Advance(TimeSpan.FromHours(11.6));
+        Assert.Equal(CredentialStatus.Expiring, (await api.GetAuthStatusAsync()).CredentialStatus);
+        Assert.Equal(CredentialStatus.Expiring, Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).CredentialStatus);
+
+        host.Time.Advance(TimeSpan.FromHours(1.4));
         Assert.Equal(CredentialStatus.Expired, (await api.GetAuthStatusAsync()).CredentialStatus);
     }
 
