@@ -25,24 +25,26 @@ internal static class AccountSeeder
         var dataDirectory = ParaDataDirectory.ResolvePath(args[0]);
         AdminKey.LoadOrCreate(dataDirectory);
         var password = DatabasePassword.Resolve(new ConfigurationBuilder().Build(), dataDirectory);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var random = new Random(1001);
-        string? middleId = null;
         using (var store = AccountStore.Open(dataDirectory, password))
         {
-            for (var index = 0; index < count; index++)
-            {
-                var account = NewAccount(index, now, random);
-                store.Insert(account);
-                if (index == count / 2)
-                {
-                    middleId = account.Id;
-                }
-            }
+            Console.WriteLine(Seed(store, count)[count / 2]);
         }
 
-        Console.WriteLine(middleId);
         return 0;
+    }
+
+    /// <summary>Inserts <paramref name="count"/> accounts; returns their ids in insertion order.</summary>
+    public static IReadOnlyList<string> Seed(AccountStore store, int count)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var random = new Random(1001);
+        var ids = new List<string>(count);
+        for (var index = 0; index < count; index++)
+        {
+            ids.Add(store.Insert(NewAccount(index, now, random)).Id);
+        }
+
+        return ids;
     }
 
     private static AccountRecord NewAccount(int index, long nowMs, Random random)
