@@ -1,7 +1,7 @@
-using Para.Contracts.Accounts;
 using System.Security.Cryptography;
 using System.Text;
 using Para.Accounts.OAuth;
+using Para.Contracts.Accounts;
 
 namespace Para.Accounts.Tests.OAuth;
 
