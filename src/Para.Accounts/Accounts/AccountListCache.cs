@@ -37,7 +37,7 @@ internal sealed class AccountListCache(AccountStore store, RefreshSchedule sched
             // in the entry, so the next read builds again rather than keeping a stale list.
             var version = store.Version;
             var views = store.List().Select(account => AccountViews.ToView(account, schedule)).ToArray();
-            var list = new AccountList(version, now, NextStatusChange(views, now), views, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(views, json.Value.SerializerOptions));
+            var list = new AccountList(version, now, NextStatusChange(views, now), views, new CachedJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(views, json.Value.SerializerOptions)));
             _current = list;
             return list;
         }
@@ -69,7 +69,7 @@ internal sealed class AccountListCache(AccountStore store, RefreshSchedule sched
 }
 
 /// <summary>One build of the list: valid from <see cref="BuiltAt"/> until <see cref="ValidUntil"/> at <see cref="Version"/>.</summary>
-internal sealed record AccountList(long Version, DateTimeOffset BuiltAt, DateTimeOffset ValidUntil, AccountView[] Views, byte[] Json)
+internal sealed record AccountList(long Version, DateTimeOffset BuiltAt, DateTimeOffset ValidUntil, AccountView[] Views, CachedJson Body)
 {
     public bool IsCurrent(long version, DateTimeOffset now) => version == Version && now >= BuiltAt && now < ValidUntil;
 }

@@ -19,7 +19,7 @@ public static partial class AccountsApi
     {
         var api = app.MapGroup("/api/accounts").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Accounts");
 
-        api.MapGet("/", ListAccounts).WithName("ListAccounts").Produces<AccountView[]>()
+        api.MapGet("/", ListAccounts).Produces<AccountView[]>().ProducesValidationProblem().WithName("ListAccounts").Produces<AccountView[]>()
             .WithSummary("Every account, by priority; expiry and fingerprint, never a token. ?offset=&limit= pages; X-Total-Count has the total.");
         api.MapGet("/{idOrName}", GetAccount).WithName("GetAccount").WithSummary("One account by id or name.");
         api.MapPost("/", AddAccount).WithName("AddAccount").WithSummary("Begins OAuth for a new account; returns the URL to open.");
@@ -33,8 +33,8 @@ public static partial class AccountsApi
 
     public const int MaxPageSize = 1000;
 
-    internal static Results<FileContentHttpResult, Ok<AccountView[]>, ValidationProblem> ListAccounts(
-        AccountListCache lists, HttpResponse response, [FromQuery] int? offset = null, [FromQuery] int? limit = null)
+    internal static IResult ListAccounts(
+        AccountListCache lists, HttpContext context, [FromQuery] int? offset = null, [FromQuery] int? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (offset is < 0)
@@ -53,10 +53,11 @@ public static partial class AccountsApi
         }
 
         var list = lists.Current();
+        var response = context.Response;
         response.Headers["X-Total-Count"] = list.Views.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (offset is null && limit is null)
         {
-            return TypedResults.File(list.Json, "application/json; charset=utf-8");
+            return list.Body.ToResult(context);
         }
 
         var start = Math.Min(offset ?? 0, list.Views.Length);

@@ -12,7 +12,7 @@ namespace Para.Accounts.Storage;
 /// this process is the file's only user (<see cref="StoreLock"/>) and every account write goes
 /// through <see cref="Write{TResult}"/>, which changes the copy only after LiteDB has written the
 /// document. The copy's records are never handed out: reads return clones, so a caller that edits
-/// what it got changes nothing here (docs/decisions/0009-account-store-cache.md).
+/// what it got changes nothing here (docs/decisions/0011-account-store-cache.md).
 /// </remarks>
 internal sealed class AccountStore : IDisposable
 {

@@ -24,6 +24,33 @@ public sealed class AccountListTests(OAuthServerFixture oauth) : IClassFixture<O
         await _factory.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("/api/accounts")]
+    [InlineData("/health/auth")]
+    public async Task A_client_that_accepts_gzip_gets_the_same_document_compressed(string path)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            AddAccount($"account-{i:D2}", TimeSpan.FromHours(8));
+        }
+
+        using var plain = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var compressed = await _client.SendAsync(request);
+        var plainBytes = await plain.Content.ReadAsByteArrayAsync();
+        var gzipBytes = await compressed.Content.ReadAsByteArrayAsync();
+        using var inflated = new System.IO.Compression.GZipStream(new MemoryStream(gzipBytes), System.IO.Compression.CompressionMode.Decompress);
+        using var copy = new MemoryStream();
+        await inflated.CopyToAsync(copy);
+
+        Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal(plainBytes, copy.ToArray());
+        Assert.True(gzipBytes.Length * 4 < plainBytes.Length, $"{gzipBytes.Length} bytes compressed of {plainBytes.Length}");
+    }
+
     [Fact]
     public async Task A_change_shows_in_the_very_next_list()
     {
