@@ -46,11 +46,13 @@ listed=$(curl -fsS -H "$header" "$base/api/accounts" | python3 -c 'import json,s
 bytes=$(curl -fsS -H "$header" "$base/api/accounts" | wc -c)
 echo "::: service up at $base: $listed accounts listed, $bytes bytes"
 
-run() { # path connections
+run() { # path connections [accept-encoding]
   local threads=$(( $2 < 2 ? 1 : 2 ))
-  wrk -t"$threads" -c"$2" -d"${seconds}s" --latency -H "$header" "$base$1" >"$work/wrk.txt"
+  local encoding=()
+  [ -n "${3:-}" ] && encoding=(-H "Accept-Encoding: $3")
+  wrk -t"$threads" -c"$2" -d"${seconds}s" --latency -H "$header" "${encoding[@]}" "$base$1" >"$work/wrk.txt"
   if grep -q "Non-2xx" "$work/wrk.txt"; then cat "$work/wrk.txt"; echo "non-2xx answers" >&2; exit 1; fi
-  awk -v path="$1" -v c="$2" '
+  awk -v path="$1${3:+ ($3)}" -v c="$2" '
     $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $1 == "Requests/sec:" { rps = $2 }
     END { printf "%-36s %3d conn   p50 %9s   p99 %9s   %9s req/s\n", path, c, p50, p99, rps }' "$work/wrk.txt"
 }
@@ -63,4 +65,8 @@ done
 echo "::: wrk, ${seconds} s per run"
 for path in /api/accounts "/api/accounts/$account_id" /health/auth; do
   for connections in 1 16; do run "$path" "$connections"; done
+done
+# What the console and every HttpClient with automatic decompression ask for.
+for path in /api/accounts /health/auth; do
+  for connections in 1 16; do run "$path" "$connections" gzip; done
 done

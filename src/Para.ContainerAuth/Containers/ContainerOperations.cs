@@ -13,6 +13,7 @@ public sealed class ContainerOperations(
     DockerEngine engine,
     CredentialWriter writer,
     ICredentialSource credentialSource,
+    Propagation.FeedLedger ledger,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
@@ -36,8 +37,10 @@ public sealed class ContainerOperations(
             }
 
             var expiresAt = await ReadExpiryAsync(container.Id, cancellationToken);
+            var fed = ledger.LastFed(container.Id);
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
-                CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt));
+                CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt,
+                CredentialLabels.Read(container.Labels, CredentialLabels.Account), fed?.At, fed?.Fingerprint));
         }
 
         return summaries;
