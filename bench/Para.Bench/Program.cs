@@ -3,6 +3,12 @@ using Para.Bench;
 
 // dotnet run -c Release --project bench/Para.Bench -- --filter '*' --job short
 // dotnet run -c Release --project bench/Para.Bench -- seed-accounts DATA_DIR COUNT   (bench/accounts-load.sh)
+// dotnet run -c Release --project bench/Para.Bench -- feed-fanout 1 10 50               (bench/feed-fanout.sh)
+if (args is [FeedFanout.Command, .. var sizes])
+{
+    return await FeedFanout.RunAsync(sizes);
+}
+
 if (args is [AccountSeeder.Command, .. var seedArguments])
 {
     return AccountSeeder.Run(seedArguments);

@@ -16,16 +16,36 @@ public static class CredentialArchive
     private const UnixFileMode OwnerDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <param name="existingAccountDetails">The image's current <c>.claude.json</c>: its other keys are Claude Code's and stay.</param>
-    public static MemoryStream Create(CredentialsExport credentials, CredentialHome home, byte[]? existingAccountDetails, DateTimeOffset now)
+    /// <param name="existingCredentials">The current <c>.credentials.json</c>: keys beside <c>claudeAiOauth</c> stay too.</param>
+    public static MemoryStream Create(CredentialsExport credentials, CredentialHome home, byte[]? existingAccountDetails, DateTimeOffset now, byte[]? existingCredentials = null)
     {
         var stream = new MemoryStream();
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
             writer.WriteEntry(Entry(TarEntryType.Directory, ".claude/", home, OwnerDirectory, now, content: null));
             writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now,
-                JsonSerializer.SerializeToUtf8Bytes(credentials.Credentials)));
+                Merge(existingCredentials, JsonSerializer.SerializeToNode(credentials.Credentials)!.AsObject())));
             writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude.json", home, OwnerReadWrite, now,
                 MergeAccountDetails(existingAccountDetails, credentials.AccountDetails)));
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
+    /// <summary>
+    /// A feed of a running container: only <c>.claude/.credentials.json</c>, with Para's
+    /// <c>claudeAiOauth</c> put into the file that is there, so keys Claude Code keeps beside it
+    /// (MCP servers' tokens) stay. The entry's time is the write time: Claude Code re-reads a file
+    /// whose mtime changed.
+    /// </summary>
+    public static MemoryStream CreateFeed(CredentialsExport credentials, CredentialHome home, byte[]? existingCredentials, DateTimeOffset now)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now,
+                Merge(existingCredentials, JsonSerializer.SerializeToNode(credentials.Credentials)!.AsObject())));
         }
 
         stream.Position = 0;
@@ -49,7 +69,11 @@ public static class CredentialArchive
         return entry;
     }
 
-    private static byte[] MergeAccountDetails(byte[]? existing, ClaudeAccountDetails details)
+    private static byte[] MergeAccountDetails(byte[]? existing, ClaudeAccountDetails details) =>
+        Merge(existing, JsonSerializer.SerializeToNode(details)!.AsObject());
+
+    /// <summary>Para's keys into the existing JSON object; every other key stays as it was.</summary>
+    private static byte[] Merge(byte[]? existing, JsonObject ours)
     {
         JsonObject document;
         try
@@ -61,7 +85,6 @@ public static class CredentialArchive
             document = [];
         }
 
-        var ours = JsonSerializer.SerializeToNode(details)!.AsObject();
         foreach (var (key, value) in ours.ToArray())
         {
             ours.Remove(key);

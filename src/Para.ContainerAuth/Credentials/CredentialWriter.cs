@@ -15,6 +15,17 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
         return CredentialHome.Resolve(user, env, passwd is null ? null : Encoding.UTF8.GetString(passwd.Content), options.Value.HomeOverride);
     }
 
+    /// <summary>
+    /// A running container's credentials replaced in place: two engine calls (read the file, upload
+    /// the merged one) for a container whose home is already known.
+    /// </summary>
+    public async Task FeedAsync(string containerId, CredentialHome home, CredentialsExport credentials, CancellationToken cancellationToken)
+    {
+        var existing = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
+        using var archive = CredentialArchive.CreateFeed(credentials, home, existing?.Content, timeProvider.GetUtcNow());
+        await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
+    }
+
     public async Task<CredentialHome> WriteAsync(string containerId, string? user, IReadOnlyList<string> env, CredentialsExport credentials,
         CancellationToken cancellationToken)
     {
@@ -26,7 +37,8 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
         }
 
         var existing = await engine.ReadFileAsync(containerId, home.AccountDetailsPath, cancellationToken);
-        using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow());
+        var existingCredentials = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
+        using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow(), existingCredentials?.Content);
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
         return home;
     }

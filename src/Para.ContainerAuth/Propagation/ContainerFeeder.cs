@@ -28,6 +28,10 @@ public sealed partial class ContainerFeeder(
 {
     private readonly ConcurrentDictionary<string, CredentialsExport> _latest = new(StringComparer.OrdinalIgnoreCase);
 
+    // A container's home and the account details written there do not change while it lives: the
+    // first feed writes both files, later ones only the credentials file.
+    private readonly ConcurrentDictionary<string, (CredentialHome Home, ClaudeAccountDetails Details)> _homes = new(StringComparer.Ordinal);
+
     /// <summary>When a container was last fed, and with which access token; null if never by this process.</summary>
     public FedRecord? LastFed(string containerId) => ledger.LastFed(containerId);
 
@@ -117,13 +121,22 @@ public sealed partial class ContainerFeeder(
     {
         try
         {
-            var found = await engine.FindContainerAsync(container.Id, cancellationToken);
-            if (found is not var (_, user, env))
+            if (_homes.TryGetValue(container.Id, out var known) && known.Details == export.AccountDetails)
             {
-                return new FeedOutcome(container.Name, export.AccountName, false, null, "The container is gone.");
+                await writer.FeedAsync(container.Id, known.Home, export, cancellationToken);
+            }
+            else
+            {
+                if (await engine.FindContainerAsync(container.Id, cancellationToken) is not var (_, user, env))
+                {
+                    return new FeedOutcome(container.Name, export.AccountName, false, null, "The container is gone.");
+                }
+
+                // Both files, each merged into what is there, so Claude Code's own keys stay.
+                var home = await writer.WriteAsync(container.Id, user, env, export, cancellationToken);
+                _homes[container.Id] = (home, export.AccountDetails);
             }
 
-            await writer.WriteAsync(container.Id, user, env, export, cancellationToken);
             ledger.Record(container.Id, new FedRecord(export.Fingerprint, timeProvider.GetUtcNow(), export.AccountName));
             LogFed(logger, container.Name, export.AccountName, export.Fingerprint);
             return new FeedOutcome(container.Name, export.AccountName, true, export.Fingerprint, $"fed access token {export.Fingerprint}");

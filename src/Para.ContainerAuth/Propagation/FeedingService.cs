@@ -18,8 +18,12 @@ public sealed partial class FeedingService(
 {
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ScanAsync(stoppingToken), FollowAccountChangesAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the host's start: settings that fail validation are the host's to report, once.
+        await Task.Yield();
+        await Task.WhenAll(ScanAsync(stoppingToken), FollowAccountChangesAsync(stoppingToken));
+    }
 
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
@@ -37,7 +41,7 @@ public sealed partial class FeedingService(
                     LogPassFailed(logger, exception.GetType().Name);
                 }
 
-                await Task.Delay(options.Value.FeedScanInterval, timeProvider, stoppingToken);
+                await Task.Delay(ScanInterval(), timeProvider, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,6 +91,18 @@ public sealed partial class FeedingService(
             }
 
             delay = delay * 2 < MaxReconnectDelay ? delay * 2 : MaxReconnectDelay;
+        }
+    }
+
+    private TimeSpan ScanInterval()
+    {
+        try
+        {
+            return options.Value.FeedScanInterval;
+        }
+        catch (OptionsValidationException)
+        {
+            return TimeSpan.FromMinutes(1);
         }
     }
 
