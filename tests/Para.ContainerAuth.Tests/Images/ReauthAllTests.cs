@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Tests.Infrastructure;
 using Para.Contracts.ContainerAuth;
