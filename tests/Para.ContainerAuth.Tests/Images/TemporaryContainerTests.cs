@@ -59,8 +59,7 @@ public sealed class TemporaryContainerTests(DockerFixture docker)
 
         // The check command keeps verify's temporary container busy while cleanup runs.
         var verifying = api.VerifyAsync(new VerifyRequest(host.AuthenticatedImage, "sleep 4; test -s \"$HOME/.claude/.credentials.json\""));
-        var names = await WaitForContainersAsync(host, names => names.Any(name => name.StartsWith($"{host.Prefix}verify-tmp-", StringComparison.Ordinal)));
-        var busy = names.Single(name => name.StartsWith($"{host.Prefix}verify-tmp-", StringComparison.Ordinal));
+        var busy = await WaitForRunningCheckAsync(host);
 
         var dryRun = await api.CleanupAsync(new CleanupRequest(DryRun: true, TemporaryOnly: true));
         var real = await api.CleanupAsync(new CleanupRequest(TemporaryOnly: true));
@@ -76,6 +75,26 @@ public sealed class TemporaryContainerTests(DockerFixture docker)
 
     private static Task CreateAsync(ContainerAuthHost host, string name) =>
         host.Engine.CreateContainerAsync(new ContainerSpec(host.BaseImage, name, ["/bin/true"], new Dictionary<string, string>()), CancellationToken.None);
+
+    /// <summary>The check command's container, once it runs (the file checks' container before it is never started).</summary>
+    private static async Task<string> WaitForRunningCheckAsync(ContainerAuthHost host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var running = (await host.Engine.ListContainersAsync(includeStopped: false, CancellationToken.None))
+                .Select(container => container.Name)
+                .FirstOrDefault(name => name.StartsWith($"{host.Prefix}verify-tmp-", StringComparison.Ordinal));
+            if (running is not null)
+            {
+                return running;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("verify's check command did not start within 30 seconds");
+    }
 
     private static async Task<IReadOnlyList<string>> WaitForContainersAsync(ContainerAuthHost host, Func<IReadOnlyList<string>, bool> condition)
     {
