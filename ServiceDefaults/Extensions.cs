@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Para.ServiceDefaults;
+using Para.ServiceDefaults.Http;
 using Para.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
@@ -49,6 +50,7 @@ public static class ServiceDefaultsExtensions
 
         // Problem details (RFC 7807) for every error any Para service answers, registered once.
         builder.Services.AddProblemDetails();
+        builder.AddRequestProblems();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.AddAdminKeyAuthentication();

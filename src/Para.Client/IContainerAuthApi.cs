@@ -42,6 +42,10 @@ public interface IContainerAuthApi
     [Get("/api/containers")]
     Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The account's (or every account's) current credentials into its running containers, in place.</summary>
+    [Post("/api/containers/feed")]
+    Task<FeedReport> FeedContainersAsync([Query] string? account = null, CancellationToken cancellationToken = default);
+
     [Post("/api/containers/{container}/reauth")]
     Task<JobInfo> ReauthContainerAsync(string container, [Body] ContainerReauthRequest request, CancellationToken cancellationToken = default);
 

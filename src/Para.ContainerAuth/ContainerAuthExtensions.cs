@@ -39,6 +39,9 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<ContainerOperations>();
         builder.Services.AddSingleton<ReauthAllOperation>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddSingleton<Propagation.FeedLedger>();
+        builder.Services.AddSingleton<Propagation.ContainerFeeder>();
+        builder.Services.AddHostedService<Propagation.FeedingService>();
         return builder;
     }
 

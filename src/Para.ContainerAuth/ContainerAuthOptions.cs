@@ -29,22 +29,32 @@ public sealed class ContainerAuthOptions
     [Range(1, 32)]
     public int MaxParallelism { get; set; } = 4;
 
-    /// <summary>Credentials expiring sooner than this are reported as <c>expiring</c>.</summary>
-    public TimeSpan ExpiringWithin { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// Credentials expiring sooner than this are reported as <c>expiring</c>, where the account API
+    /// did not say when they fall due (files read from containers, images from before the label).
+    /// Default 30 minutes, the account API's refresh window.
+    /// </summary>
+    public TimeSpan ExpiringWithin { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Run by <c>verify</c> in a throwaway container (network none); exit code 0 passes.</summary>
     [Required]
     public string VerifyCommand { get; set; } = "claude --help";
 
     /// <summary>
-    /// Whether images and containers get the account's refresh token. Refresh tokens are single-use
-    /// and rotating: Claude Code in a container refreshes on its own and races Para, and after Para's
-    /// next refresh the container's copy is a used token, which strict providers answer by revoking
-    /// every holder's tokens. Turn it off to keep Para the only refresher; containers then run until
-    /// their access token expires and need <c>para auth reauth-all</c> or <c>para containers reauth</c>
-    /// after Para refreshes (docs/decisions/0006-refresh-tokens-in-containers.md).
+    /// Whether images and containers get the account's refresh token (default no). Refresh tokens
+    /// are single-use and rotating: Claude Code in a container refreshes on its own and races Para,
+    /// and after Para's next refresh the container's copy is a used token, which strict providers
+    /// answer by revoking every holder's tokens. Without it Para is the only refresher and feeds
+    /// every running container the new access token in place (docs/decisions/0006).
     /// </summary>
-    public bool IncludeRefreshToken { get; set; } = true;
+    public bool IncludeRefreshToken { get; set; }
+
+    /// <summary>How often running containers are checked for credentials older than their account's (default 15 s).</summary>
+    public TimeSpan FeedScanInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many containers are fed at once (default 8).</summary>
+    [Range(1, 64)]
+    public int FeedParallelism { get; set; } = 8;
 
     /// <summary>How long <c>verify</c> lets the check command run.</summary>
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -19,7 +19,8 @@ public static partial class AccountsApi
     {
         var api = app.MapGroup("/api/accounts").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Accounts");
 
-        api.MapGet("/", ListAccounts).WithName("ListAccounts").WithSummary("Every account, by priority; expiry and fingerprint, never a token.");
+        api.MapGet("/", ListAccounts).Produces<AccountView[]>().ProducesValidationProblem().WithName("ListAccounts").Produces<AccountView[]>()
+            .WithSummary("Every account, by priority; expiry and fingerprint, never a token. ?offset=&limit= pages; X-Total-Count has the total.");
         api.MapGet("/{idOrName}", GetAccount).WithName("GetAccount").WithSummary("One account by id or name.");
         api.MapPost("/", AddAccount).WithName("AddAccount").WithSummary("Begins OAuth for a new account; returns the URL to open.");
         api.MapPost("/{idOrName}/reauth", BeginReauthentication).WithName("BeginReauthentication").WithSummary("Begins OAuth for an existing account; only its tokens will change.");
@@ -30,8 +31,38 @@ public static partial class AccountsApi
         return app;
     }
 
-    internal static Ok<AccountView[]> ListAccounts(AccountStore store, RefreshSchedule schedule) =>
-        TypedResults.Ok(store.List().Select(account => AccountViews.ToView(account, schedule)).ToArray());
+    public const int MaxPageSize = 1000;
+
+    internal static IResult ListAccounts(
+        AccountListCache lists, HttpContext context, [FromQuery] int? offset = null, [FromQuery] int? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (offset is < 0)
+        {
+            errors["offset"] = ["The offset is 0 or more."];
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"The limit is 1 to {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var list = lists.Current();
+        var response = context.Response;
+        response.Headers["X-Total-Count"] = list.Views.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (offset is null && limit is null)
+        {
+            return list.Body.ToResult(context);
+        }
+
+        var start = Math.Min(offset ?? 0, list.Views.Length);
+        return TypedResults.Ok(list.Views.AsSpan(start, Math.Min(limit ?? MaxPageSize, list.Views.Length - start)).ToArray());
+    }
 
     internal static Results<Ok<AccountView>, ProblemHttpResult> GetAccount(string idOrName, AccountStore store, RefreshSchedule schedule) =>
         store.Find(idOrName) is { } account ? TypedResults.Ok(AccountViews.ToView(account, schedule)) : NotFound(idOrName);

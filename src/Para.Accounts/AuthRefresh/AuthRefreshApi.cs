@@ -20,6 +20,7 @@ public static class AuthRefreshApi
             .RequireAuthorization(AdminKeyAuthentication.PolicyName);
 
         api.MapGet("", GetAuthHealth)
+            .Produces<AuthHealthDocument>()
             .WithName("GetAuthHealth")
             .WithSummary("Authentication status over all accounts, and each account's refresh state");
 
@@ -30,8 +31,7 @@ public static class AuthRefreshApi
         return app;
     }
 
-    internal static Ok<AuthHealthDocument> GetAuthHealth([AsParameters] AuthRefreshServices services) =>
-        TypedResults.Ok(AuthHealthDocuments.Build(services.Tokens.GetStatuses(), services.TimeProvider.GetUtcNow()));
+    internal static IResult GetAuthHealth(AuthHealthCache documents, HttpContext context) => documents.Current().ToResult(context);
 
     internal static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RefreshAsync(
         [FromQuery] string? account,

@@ -26,6 +26,7 @@ public static class AuthRefreshExtensions
 
         services.AddSingleton<ITokenFallback, CredentialsFileFallback>();
         services.AddSingleton<AuthRefresher>();
+        services.AddSingleton<AuthHealthCache>();
         services.AddSingleton<AuthRefreshManager>();
         services.AddSingleton<IHealthDocumentSection, AuthenticationHealthSection>();
         services.AddHealthChecks().AddCheck<AuthenticationHealthCheck>("authentication");

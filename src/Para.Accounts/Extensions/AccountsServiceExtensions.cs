@@ -26,6 +26,7 @@ public static class AccountsServiceExtensions
             var dataDirectory = ParaDataDirectory.Resolve(configuration);
             return AccountStore.Open(dataDirectory, DatabasePassword.Resolve(configuration, dataDirectory));
         });
+        services.AddSingleton<AccountListCache>();
         services.AddSingleton<AccountEventHub>();
         services.AddSingleton<OAuthFlow>();
         services.AddSingleton<OAuthTokenClient>();

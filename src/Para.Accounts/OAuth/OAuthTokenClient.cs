@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Para.Accounts.Storage;
@@ -42,7 +41,7 @@ internal sealed class OAuthTokenClient(IHttpClientFactory httpClients, IOptions<
     /// <summary>Console mode: trades the access token for an API key; null where no endpoint is configured.</summary>
     public async Task<string?> CreateApiKeyAsync(string accessToken, CancellationToken cancellationToken)
     {
-        if (options.Value.ApiKeyUrl is not { } url)
+        if (options.Value.ApiKeyEndpoint is not { } url)
         {
             return null;
         }
@@ -65,9 +64,7 @@ internal sealed class OAuthTokenClient(IHttpClientFactory httpClients, IOptions<
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.TokenUrl)
         {
-            Content = options.Value.TokenRequestEncoding == TokenRequestEncoding.Form
-                ? new FormUrlEncodedContent(fields)
-                : JsonContent.Create(fields),
+            Content = TokenRequestContent(fields),
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await SendAsync(request, cancellationToken);
@@ -79,6 +76,22 @@ internal sealed class OAuthTokenClient(IHttpClientFactory httpClients, IOptions<
 
         return TokenResponse.Parse(document?.RootElement)
             ?? throw new OAuthProviderException("invalid_response", "The token endpoint answered without an access token.", transient: false);
+    }
+
+    /// <summary>
+    /// The body as bytes with a Content-Length: <c>JsonContent</c> streams and is sent chunked,
+    /// which some proxies in front of the provider refuse.
+    /// </summary>
+    private HttpContent TokenRequestContent(Dictionary<string, string> fields)
+    {
+        if (options.Value.TokenRequestEncoding == TokenRequestEncoding.Form)
+        {
+            return new FormUrlEncodedContent(fields);
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(fields));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -45,38 +45,56 @@ internal sealed class AccountRecord
 
     public override string ToString() => $"Account {{ Id = {Id}, Name = {Name} }}";
 
+    /// <summary>
+    /// A copy that shares nothing mutable with this one: the store hands out copies so no caller
+    /// can change what it holds. Tokens, provider identity and history entries are immutable and
+    /// shared; a new mutable member must be copied here (AccountRecordTests fills every property).
+    /// </summary>
+    public AccountRecord Clone()
+    {
+        var copy = (AccountRecord)MemberwiseClone();
+        copy.Usage = Usage.Clone();
+        copy.RequestHistory = [.. RequestHistory];
+        return copy;
+    }
+
     public static string KeyOf(string name) => name.Trim().ToUpperInvariant();
 }
 
-/// <summary>The token fields: replaced together, in one write, or not at all.</summary>
+/// <summary>
+/// The token fields: replaced together, in one write, or not at all. Immutable, so every copy of
+/// an account can share one instance.
+/// </summary>
 internal sealed class OAuthTokens
 {
-    public string AccessToken { get; set; } = "";
+    public string AccessToken { get; init; } = "";
 
-    public string RefreshToken { get; set; } = "";
+    public string RefreshToken { get; init; } = "";
 
-    public long ExpiresAtMs { get; set; }
+    public long ExpiresAtMs { get; init; }
 
     /// <summary>When the access token was issued; 0 for tokens stored before Para recorded it.</summary>
-    public long IssuedAtMs { get; set; }
+    public long IssuedAtMs { get; init; }
 
-    public string TokenType { get; set; } = "Bearer";
+    public string TokenType { get; init; } = "Bearer";
 
-    public string? Scope { get; set; }
+    public string? Scope { get; init; }
 
-    public long RefreshTokenIssuedAtMs { get; set; }
+    public long RefreshTokenIssuedAtMs { get; init; }
 
     public override string ToString() => "OAuthTokens { redacted }";
+
 }
 
-/// <summary>Who the provider says signed in; Claude Code's <c>.claude.json</c> wants it.</summary>
+/// <summary>Who the provider says signed in; Claude Code's <c>.claude.json</c> wants it. Immutable.</summary>
 internal sealed class ProviderAccount
 {
-    public string? Uuid { get; set; }
+    public string? Uuid { get; init; }
 
-    public string? EmailAddress { get; set; }
+    public string? EmailAddress { get; init; }
 
-    public string? OrganizationName { get; set; }
+    public string? OrganizationName { get; init; }
+
 }
 
 internal sealed class UsageRecord
@@ -86,15 +104,19 @@ internal sealed class UsageRecord
     public long TotalRequests { get; set; }
 
     public long? LastUsedMs { get; set; }
+
+    public UsageRecord Clone() => (UsageRecord)MemberwiseClone();
 }
 
+/// <summary>One proxied request; immutable, so copies of the history share the entries.</summary>
 internal sealed class RequestRecord
 {
-    public long TimestampMs { get; set; }
+    public long TimestampMs { get; init; }
 
-    public string? Model { get; set; }
+    public string? Model { get; init; }
 
-    public int StatusCode { get; set; }
+    public int StatusCode { get; init; }
+
 }
 
 /// <summary>An OAuth flow waiting for its code: single use, ten minutes.</summary>

@@ -7,6 +7,13 @@ namespace Para.Accounts.Storage;
 /// password). Every change is one document update, so a crash leaves the old document or the new
 /// one; read-modify-write sequences run under one lock so that concurrent callers never lose a change.
 /// </summary>
+/// <remarks>
+/// Reads come from an in-memory copy of every account, loaded at open. It stays coherent because
+/// this process is the file's only user (<see cref="StoreLock"/>) and every account write goes
+/// through <see cref="Write{TResult}"/>, which changes the copy only after LiteDB has written the
+/// document. The copy's records are never handed out: reads return clones, so a caller that edits
+/// what it got changes nothing here (docs/decisions/0011-account-store-cache.md).
+/// </remarks>
 internal sealed class AccountStore : IDisposable
 {
     public const string FileName = "accounts.db";
@@ -18,6 +25,9 @@ internal sealed class AccountStore : IDisposable
     private readonly ILiteCollection<AccountRecord> _accounts;
     private readonly ILiteCollection<PendingOAuthSession> _sessions;
 
+    /// <summary>What the file holds, swapped whole after each successful write; read without the lock.</summary>
+    private volatile AccountSnapshot _snapshot;
+
     private AccountStore(StoreLock processLock, LiteDatabase database)
     {
         _processLock = processLock;
@@ -25,9 +35,13 @@ internal sealed class AccountStore : IDisposable
         _accounts = database.GetCollection<AccountRecord>("accounts");
         _accounts.EnsureIndex(account => account.NameKey, unique: true);
         _sessions = database.GetCollection<PendingOAuthSession>("oauth_sessions");
+        _snapshot = AccountSnapshot.Of(_accounts.FindAll());
     }
 
     public string DatabasePath { get; private init; } = "";
+
+    /// <summary>Changes with every account write that reached the file; equal versions mean equal contents.</summary>
+    public long Version => _snapshot.Version;
 
     /// <summary>Takes the process lock, then opens (or creates) the encrypted database.</summary>
     public static AccountStore Open(string dataDirectory, string password)
@@ -58,10 +72,20 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
-    public IReadOnlyList<AccountRecord> List() =>
-        [.. _accounts.FindAll().OrderBy(account => account.Priority).ThenBy(account => account.Name, StringComparer.OrdinalIgnoreCase)];
+    /// <summary>Every account by priority, then name; copies the caller may change freely.</summary>
+    public IReadOnlyList<AccountRecord> List()
+    {
+        var ordered = _snapshot.Ordered;
+        var copies = new AccountRecord[ordered.Length];
+        for (var index = 0; index < ordered.Length; index++)
+        {
+            copies[index] = ordered[index].Clone();
+        }
 
-    /// <summary>Finds by id first, then by name regardless of case.</summary>
+        return copies;
+    }
+
+    /// <summary>Finds by id first, then by name regardless of case; a copy.</summary>
     public AccountRecord? Find(string idOrName)
     {
         if (string.IsNullOrWhiteSpace(idOrName))
@@ -69,59 +93,30 @@ internal sealed class AccountStore : IDisposable
             return null;
         }
 
-        return _accounts.FindById(idOrName.Trim())
-            ?? _accounts.FindOne(Query.EQ(nameof(AccountRecord.NameKey), AccountRecord.KeyOf(idOrName)));
+        var snapshot = _snapshot;
+        return (snapshot.ById.GetValueOrDefault(idOrName.Trim()) ?? snapshot.ByName(idOrName))?.Clone();
     }
 
-    public bool NameExists(string name) =>
-        _accounts.Exists(Query.EQ(nameof(AccountRecord.NameKey), AccountRecord.KeyOf(name)));
+    public bool NameExists(string name) => _snapshot.ByName(name) is not null;
 
     /// <exception cref="DuplicateAccountNameException">Another account has the name, in any case.</exception>
-    public AccountRecord Insert(AccountRecord account)
-    {
-        lock (_gate)
-        {
-            account.NameKey = AccountRecord.KeyOf(account.Name);
-            try
-            {
-                _accounts.Insert(account);
-            }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-            {
-                throw new DuplicateAccountNameException(account.Name);
-            }
-
-            return account;
-        }
-    }
+    public AccountRecord Insert(AccountRecord account) =>
+        Write(account.Id, _ => AccountWrite.Insert(account.Clone()))!;
 
     /// <summary>Applies <paramref name="change"/> to the stored account and writes it back in one update.</summary>
     /// <returns>The account as written, or null when it does not exist.</returns>
     /// <exception cref="DuplicateAccountNameException">A rename collides with another account.</exception>
-    public AccountRecord? Update(string accountId, Action<AccountRecord> change)
-    {
-        lock (_gate)
+    public AccountRecord? Update(string accountId, Action<AccountRecord> change) =>
+        Write(accountId, account =>
         {
-            var account = _accounts.FindById(accountId);
             if (account is null)
             {
-                return null;
+                return AccountWrite.Nothing<AccountRecord?>(null);
             }
 
             change(account);
-            account.NameKey = AccountRecord.KeyOf(account.Name);
-            try
-            {
-                _accounts.Update(account);
-            }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-            {
-                throw new DuplicateAccountNameException(account.Name);
-            }
-
-            return account;
-        }
-    }
+            return AccountWrite.Update(account);
+        });
 
     /// <summary>
     /// Re-authentication: new tokens (and API key, and provider identity when given); every other
@@ -141,52 +136,44 @@ internal sealed class AccountStore : IDisposable
     /// Writes refreshed tokens only if the stored refresh token is still the one that was used, so a
     /// slower writer never overwrites newer tokens.
     /// </summary>
-    public TokenWriteOutcome CompareAndSetTokens(string accountId, string expectedRefreshToken, OAuthTokens tokens, long refreshedAtMs)
-    {
-        lock (_gate)
+    public TokenWriteOutcome CompareAndSetTokens(string accountId, string expectedRefreshToken, OAuthTokens tokens, long refreshedAtMs) =>
+        Write(accountId, account =>
         {
-            var account = _accounts.FindById(accountId);
             if (account is null)
             {
-                return TokenWriteOutcome.NotFound;
+                return AccountWrite.Nothing(TokenWriteOutcome.NotFound);
             }
 
             if (account.Tokens is null || !string.Equals(account.Tokens.RefreshToken, expectedRefreshToken, StringComparison.Ordinal))
             {
-                return TokenWriteOutcome.Stale;
+                return AccountWrite.Nothing(TokenWriteOutcome.Stale);
             }
 
             account.Tokens = tokens;
             account.RequiresReauth = false;
             account.LastError = null;
             account.LastRefreshMs = refreshedAtMs;
-            _accounts.Update(account);
-            return TokenWriteOutcome.Written;
-        }
-    }
+            return AccountWrite.Update(account, TokenWriteOutcome.Written);
+        });
 
     /// <summary>Marks the account as needing re-authentication, unless its tokens changed meanwhile.</summary>
-    public TokenWriteOutcome MarkRequiresReauth(string accountId, string expectedRefreshToken, string reason)
-    {
-        lock (_gate)
+    public TokenWriteOutcome MarkRequiresReauth(string accountId, string expectedRefreshToken, string reason) =>
+        Write(accountId, account =>
         {
-            var account = _accounts.FindById(accountId);
             if (account is null)
             {
-                return TokenWriteOutcome.NotFound;
+                return AccountWrite.Nothing(TokenWriteOutcome.NotFound);
             }
 
             if (account.Tokens is not null && !string.Equals(account.Tokens.RefreshToken, expectedRefreshToken, StringComparison.Ordinal))
             {
-                return TokenWriteOutcome.Stale;
+                return AccountWrite.Nothing(TokenWriteOutcome.Stale);
             }
 
             account.RequiresReauth = true;
             account.LastError = reason;
-            _accounts.Update(account);
-            return TokenWriteOutcome.Written;
-        }
-    }
+            return AccountWrite.Update(account, TokenWriteOutcome.Written);
+        });
 
     /// <summary>Counts one proxied request and keeps the newest <see cref="RequestHistoryLimit"/> in the history.</summary>
     public AccountRecord? RecordRequest(string accountId, RequestRecord request) =>
@@ -202,11 +189,48 @@ internal sealed class AccountStore : IDisposable
             }
         });
 
-    public bool Delete(string accountId)
+    public bool Delete(string accountId) =>
+        Write(accountId, account => account is null ? AccountWrite.Nothing(false) : AccountWrite.Delete(account, true));
+
+    /// <summary>
+    /// The one path every account write takes. Under the gate, <paramref name="decide"/> gets a
+    /// private copy of the stored account (null when there is none) and says what to write; LiteDB
+    /// writes it, and only after that succeeded does the in-memory copy change. A decision that
+    /// throws, or a write LiteDB refuses, leaves the file and the copy as they were. The caller gets
+    /// the record it decided on; the copy keeps a clone of it.
+    /// </summary>
+    private TResult Write<TResult>(string accountId, Func<AccountRecord?, AccountWrite<TResult>> decide)
     {
         lock (_gate)
         {
-            return _accounts.Delete(accountId);
+            var snapshot = _snapshot;
+            var write = decide(snapshot.ById.GetValueOrDefault(accountId)?.Clone());
+            if (write.Record is not { } record)
+            {
+                return write.Result;
+            }
+
+            record.NameKey = AccountRecord.KeyOf(record.Name);
+            try
+            {
+                var written = write.Kind switch
+                {
+                    AccountWriteKind.Insert => _accounts.Insert(record) is not null,
+                    AccountWriteKind.Update => _accounts.Update(record),
+                    _ => _accounts.Delete(record.Id),
+                };
+                if (!written)
+                {
+                    throw new InvalidOperationException($"The account database lost account {record.Id}: it is in memory but not in the file.");
+                }
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                throw new DuplicateAccountNameException(record.Name);
+            }
+
+            _snapshot = write.Kind == AccountWriteKind.Delete ? snapshot.Without(record.Id) : snapshot.With(record.Clone());
+            return write.Result;
         }
     }
 
@@ -283,6 +307,111 @@ internal sealed class AccountStore : IDisposable
         // LiteDB creates its journal (accounts-log.db) with the process umask while it writes;
         // an owner-only folder keeps that file, and any other, out of other users' reach.
         File.SetUnixFileMode(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}
+
+internal enum AccountWriteKind
+{
+    Insert,
+    Update,
+    Delete,
+}
+
+/// <summary>What a write decided: nothing (only a result), or one document to insert, update or delete.</summary>
+internal readonly record struct AccountWrite<TResult>(AccountWriteKind Kind, AccountRecord? Record, TResult Result);
+
+internal static class AccountWrite
+{
+    public static AccountWrite<TResult> Nothing<TResult>(TResult result) => new(AccountWriteKind.Update, null, result);
+
+    public static AccountWrite<AccountRecord> Insert(AccountRecord account) => new(AccountWriteKind.Insert, account, account);
+
+    public static AccountWrite<AccountRecord?> Update(AccountRecord account) => new(AccountWriteKind.Update, account, account);
+
+    public static AccountWrite<TResult> Update<TResult>(AccountRecord account, TResult result) => new(AccountWriteKind.Update, account, result);
+
+    public static AccountWrite<TResult> Delete<TResult>(AccountRecord account, TResult result) => new(AccountWriteKind.Delete, account, result);
+}
+
+/// <summary>
+/// Every stored account, immutable once built: by id, by name key, and in list order (priority,
+/// then name). A write builds the next one; readers keep whichever they picked up.
+/// </summary>
+internal sealed class AccountSnapshot
+{
+    private static readonly IComparer<AccountRecord> ListOrder = Comparer<AccountRecord>.Create((left, right) =>
+    {
+        var byPriority = left.Priority.CompareTo(right.Priority);
+        return byPriority != 0 ? byPriority : StringComparer.OrdinalIgnoreCase.Compare(left.Name, right.Name);
+    });
+
+    private readonly Dictionary<string, AccountRecord> _byNameKey;
+
+    private AccountSnapshot(long version, Dictionary<string, AccountRecord> byId, Dictionary<string, AccountRecord> byNameKey, AccountRecord[] ordered)
+    {
+        Version = version;
+        ById = byId;
+        _byNameKey = byNameKey;
+        Ordered = ordered;
+    }
+
+    public long Version { get; }
+
+    public IReadOnlyDictionary<string, AccountRecord> ById { get; }
+
+    public AccountRecord[] Ordered { get; }
+
+    public static AccountSnapshot Of(IEnumerable<AccountRecord> accounts)
+    {
+        var byId = accounts.ToDictionary(account => account.Id, StringComparer.Ordinal);
+        return new AccountSnapshot(0, byId, byId.Values.ToDictionary(account => account.NameKey, StringComparer.Ordinal), Sorted(byId.Values));
+    }
+
+    public AccountRecord? ByName(string name) => _byNameKey.GetValueOrDefault(AccountRecord.KeyOf(name));
+
+    public AccountSnapshot With(AccountRecord account)
+    {
+        var byId = new Dictionary<string, AccountRecord>((Dictionary<string, AccountRecord>)ById, StringComparer.Ordinal);
+        var byNameKey = new Dictionary<string, AccountRecord>(_byNameKey, StringComparer.Ordinal);
+        AccountRecord[] ordered;
+        if (byId.Remove(account.Id, out var previous))
+        {
+            byNameKey.Remove(previous.NameKey);
+        }
+
+        byId[account.Id] = account;
+        byNameKey[account.NameKey] = account;
+        if (previous is not null && previous.Priority == account.Priority && string.Equals(previous.Name, account.Name, StringComparison.Ordinal))
+        {
+            // The usual write (tokens, usage) keeps the account's place: no sort.
+            ordered = (AccountRecord[])Ordered.Clone();
+            ordered[Array.IndexOf(Ordered, previous)] = account;
+        }
+        else
+        {
+            ordered = Sorted(byId.Values);
+        }
+
+        return new AccountSnapshot(Version + 1, byId, byNameKey, ordered);
+    }
+
+    public AccountSnapshot Without(string accountId)
+    {
+        var byId = new Dictionary<string, AccountRecord>((Dictionary<string, AccountRecord>)ById, StringComparer.Ordinal);
+        var byNameKey = new Dictionary<string, AccountRecord>(_byNameKey, StringComparer.Ordinal);
+        if (byId.Remove(accountId, out var removed))
+        {
+            byNameKey.Remove(removed.NameKey);
+        }
+
+        return new AccountSnapshot(Version + 1, byId, byNameKey, [.. Ordered.Where(account => !ReferenceEquals(account, removed))]);
+    }
+
+    private static AccountRecord[] Sorted(IEnumerable<AccountRecord> accounts)
+    {
+        var ordered = accounts.ToArray();
+        Array.Sort(ordered, ListOrder);
+        return ordered;
     }
 }
 

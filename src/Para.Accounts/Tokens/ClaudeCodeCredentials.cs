@@ -12,7 +12,7 @@ namespace Para.Accounts.Tokens;
 /// </summary>
 internal static class ClaudeCodeCredentials
 {
-    public static CredentialsExport From(AccountRecord account, OAuthTokens tokens, bool includeRefreshToken, string defaultScopes)
+    public static CredentialsExport From(AccountRecord account, OAuthTokens tokens, bool includeRefreshToken, string defaultScopes, DateTimeOffset refreshDueAt)
     {
         var scopes = (tokens.Scope ?? defaultScopes).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new CredentialsExport(
@@ -28,6 +28,7 @@ internal static class ClaudeCodeCredentials
             new ClaudeAccountDetails(new ClaudeOAuthAccount(
                 account.ProviderAccount?.Uuid ?? account.Id,
                 account.ProviderAccount?.EmailAddress,
-                account.ProviderAccount?.OrganizationName)));
+                account.ProviderAccount?.OrganizationName)),
+            refreshDueAt);
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class TokenManager
     private readonly ITokenFallback[] _fallbacks;
     private readonly ILogger<TokenManager> _logger;
     private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new(StringComparer.Ordinal);
+    private long _stateVersion;
 
     public TokenManager(
         AccountStore store,
@@ -102,7 +103,7 @@ internal sealed partial class TokenManager
         var account = _store.Find(valid.AccountId) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
         var tokens = account.Tokens!;
         // A refresh may have landed between the two reads: export what is stored now, which is newer still.
-        var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes);
+        var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes, _schedule.DueAt(tokens));
         LogExported(_logger, account.Name, export.Fingerprint, includeRefreshToken ? "with its refresh token" : "access only");
         return export;
     }
@@ -191,6 +192,7 @@ internal sealed partial class TokenManager
             }
 
             State(account.Id).Reset();
+            Interlocked.Increment(ref _stateVersion);
             _events.Publish(AccountEventTypes.Reauthenticated, account.Id, account.Name);
         }
 
@@ -217,6 +219,9 @@ internal sealed partial class TokenManager
     /// <summary>The flights still running; a stopping host waits for them so no issued token is dropped.</summary>
     public Task WhenIdleAsync() =>
         Task.WhenAll(_states.Values.Select(state => state.InFlight).OfType<Task>());
+
+    /// <summary>Changes whenever any account's refresh numbers change, so documents built from them can be reused until then.</summary>
+    public long StateVersion => Volatile.Read(ref _stateVersion);
 
     public bool Exists(string accountIdOrName) => _store.Find(accountIdOrName) is not null;
 
@@ -293,6 +298,7 @@ internal sealed partial class TokenManager
             AccountsTelemetry.Failed(activity, attempt.Result.ShouldRetry ? "transient" : "refused", attempt.Result.Message);
         }
 
+        Interlocked.Increment(ref _stateVersion);
         _metrics.RecordRefresh(TriggerName(trigger), attempt.Result.Success, attempt.FailureReason, elapsed);
         return attempt.Result;
     }

@@ -15,6 +15,7 @@ public sealed class ContainerOperations(
     CredentialWriter writer,
     ICredentialSource credentialSource,
     TemporaryContainers temporaries,
+    Propagation.FeedLedger ledger,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
@@ -36,8 +37,10 @@ public sealed class ContainerOperations(
             }
 
             var expiresAt = await ReadExpiryAsync(container.Id, cancellationToken);
+            var fed = ledger.LastFed(container.Id);
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
-                CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin), expiresAt));
+                CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt,
+                CredentialLabels.Read(container.Labels, CredentialLabels.Account), fed?.At, fed?.Fingerprint));
         }
 
         return summaries;

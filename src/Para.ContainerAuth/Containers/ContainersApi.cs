@@ -19,6 +19,8 @@ public static class ContainersApi
 
         group.MapGet("/", ListContainers).WithName("ListContainers")
             .WithSummary("Every para container with the credential status of the files inside it.");
+        group.MapPost("/feed", FeedContainers).WithName("FeedContainers")
+            .WithSummary("The account's (?account=, default every account) current credentials into its running containers, in place.");
         group.MapPost("/{container}/reauth", ReauthContainer).WithName("ReauthContainer")
             .WithSummary("Job: fresh credentials into a para container in place; optional commit and restart.");
         return group;
@@ -27,6 +29,13 @@ public static class ContainersApi
     public static async Task<Ok<IReadOnlyList<ContainerSummary>>> ListContainers([AsParameters] ContainerAuthServices services,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await services.Containers.ListContainersAsync(cancellationToken));
+
+    public static async Task<Ok<FeedReport>> FeedContainers(string? account, Propagation.ContainerFeeder feeder,
+        [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
+    {
+        await services.Engine.EnsureAvailableAsync(cancellationToken);
+        return TypedResults.Ok(await feeder.FeedAsync(string.IsNullOrWhiteSpace(account) ? null : account.Trim(), cancellationToken));
+    }
 
     public static async Task<Results<Accepted<JobInfo>, ValidationProblem, ProblemHttpResult>> ReauthContainer(string container,
         ContainerReauthRequest request, [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)

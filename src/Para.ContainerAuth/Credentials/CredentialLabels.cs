@@ -13,6 +13,9 @@ public static class CredentialLabels
     public const string ExpiresAt = "para.expires-at";
     public const string Fingerprint = "para.fingerprint";
 
+    /// <summary>When the account API refreshes the token inside: from then on the image is "expiring".</summary>
+    public const string RefreshDueAt = "para.refresh-due-at";
+
     /// <summary><c>included</c> when the image can refresh by itself, <c>withheld</c> when only Para can.</summary>
     public const string RefreshToken = "para.refresh-token";
 
@@ -29,6 +32,7 @@ public static class CredentialLabels
         [AuthenticatedAt] = now.ToString("O", CultureInfo.InvariantCulture),
         [ExpiresAt] = credentials.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
         [Fingerprint] = credentials.Fingerprint,
+        [RefreshDueAt] = (credentials.RefreshDueAt ?? credentials.ExpiresAt).ToString("O", CultureInfo.InvariantCulture),
         // From what is written, not from the option: an image copied from another keeps the truth.
         [RefreshToken] = string.IsNullOrEmpty(credentials.Credentials.ClaudeAiOauth.RefreshToken) ? RefreshTokenWithheld : RefreshTokenIncluded,
     };
@@ -42,11 +46,20 @@ public static class CredentialLabels
     public static string? Read(IReadOnlyDictionary<string, string> labels, string key) =>
         labels.TryGetValue(key, out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
 
-    public static string StatusOf(DateTimeOffset? expiresAt, DateTimeOffset now, TimeSpan expiringWithin) => expiresAt switch
+    /// <summary>An image's status from its labels: "expiring" from the refresh-due time the account API gave.</summary>
+    public static string StatusOf(IReadOnlyDictionary<string, string> labels, DateTimeOffset now, TimeSpan fallbackExpiringWithin) =>
+        StatusOf(ReadTime(labels, ExpiresAt), ReadTime(labels, RefreshDueAt), now, fallbackExpiringWithin);
+
+    /// <summary>
+    /// "Expiring" from <paramref name="refreshDueAt"/> on, relative to the token's lifetime as the
+    /// account API computed it; only when that is unknown (a file read from a container, an image
+    /// written before the label) from <paramref name="fallbackExpiringWithin"/> before expiry.
+    /// </summary>
+    public static string StatusOf(DateTimeOffset? expiresAt, DateTimeOffset? refreshDueAt, DateTimeOffset now, TimeSpan fallbackExpiringWithin) => expiresAt switch
     {
         null => CredentialStatus.None,
         { } at when at <= now => CredentialStatus.Expired,
-        { } at when at - now <= expiringWithin => CredentialStatus.Expiring,
+        { } at when (refreshDueAt ?? at - fallbackExpiringWithin) <= now => CredentialStatus.Expiring,
         _ => CredentialStatus.Valid,
     };
 }

@@ -32,6 +32,6 @@ public sealed class AuthStatusReader(DockerEngine engine, IOptions<ContainerAuth
         return new AuthStatus(true, version.Version, null, Options.BaseImage, baseImage is not null, Options.AuthenticatedImage,
             authenticated is not null, CredentialLabels.Read(labels, CredentialLabels.Account),
             CredentialLabels.ReadTime(labels, CredentialLabels.AuthenticatedAt), expiresAt,
-            expiresAt - now, CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin));
+            expiresAt - now, CredentialLabels.StatusOf(labels, now, Options.ExpiringWithin));
     }
 }

@@ -22,7 +22,7 @@ public sealed class ImageCatalog(DockerEngine engine, TemporaryContainers tempor
         {
             var (tag, image) = entry;
             var expiresAt = CredentialLabels.ReadTime(image.Labels, CredentialLabels.ExpiresAt);
-            return new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(expiresAt, now, Options.ExpiringWithin),
+            return new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(image.Labels, now, Options.ExpiringWithin),
                 CredentialLabels.Read(image.Labels, CredentialLabels.Account), CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
                 expiresAt, CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint),
                 CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken));

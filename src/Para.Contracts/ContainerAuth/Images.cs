@@ -30,7 +30,10 @@ public sealed record ContainerSummary(
     string Image,
     string State,
     string CredentialStatus,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    string? Account = null,
+    DateTimeOffset? LastFedAt = null,
+    string? FedFingerprint = null);
 
 public sealed record AuthStatus(
     bool EngineReachable,

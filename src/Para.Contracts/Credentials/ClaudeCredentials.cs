@@ -19,13 +19,15 @@ public sealed record ClaudeAiOauth(
 /// <summary>
 /// What the account API hands the container-auth service (admin key only) for one account:
 /// the credentials file, the account-details file, and what image labels need without the secret.
+/// <see cref="RefreshDueAt"/> is when the account API refreshes this token: from then on it is "expiring".
 /// </summary>
 public sealed record CredentialsExport(
     string AccountName,
     DateTimeOffset ExpiresAt,
     string Fingerprint,
     ClaudeCredentialsFile Credentials,
-    ClaudeAccountDetails AccountDetails)
+    ClaudeAccountDetails AccountDetails,
+    DateTimeOffset? RefreshDueAt = null)
 {
     /// <summary>Never print the tokens, even by accident in a log of the record.</summary>
     public override string ToString() => $"CredentialsExport {{ AccountName = {AccountName}, ExpiresAt = {ExpiresAt:O}, Fingerprint = {Fingerprint} }}";

@@ -25,7 +25,9 @@ namespace Para.Accounts.Tests.Infrastructure;
 public sealed class OAuthServerFixture : IAsyncLifetime
 {
     public const string ClientId = "para-test-client";
-    public static readonly string[] Scopes = ["org:create_api_key", "user:profile", "user:inference"];
+
+    /// <summary>Today's provider's scopes (Para's default Para:OAuth:Scopes), so the default request is accepted.</summary>
+    public static readonly string[] Scopes = ["org:create_api_key", "user:profile", "user:inference", "user:sessions:claude_code", "user:mcp_servers", "user:file_upload"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("para-oidc-").FullName;
     private readonly SemaphoreSlim _tokenEndpointGate = new(1, 1);

@@ -1,27 +1,82 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Para.Accounts.OAuth;
+using Para.Accounts.Tests.Infrastructure;
 
 namespace Para.Accounts.Tests.OAuth;
 
 public sealed class OAuthTokenClientTests
 {
     [Fact]
-    public void Defaults_are_the_real_providers_values()
+    public void Defaults_are_todays_provider_values()
     {
         var options = new OAuthOptions();
 
         Assert.Equal("https://claude.ai/oauth/authorize", options.MaxAuthorizeUrl.ToString());
-        Assert.Equal("https://console.anthropic.com/oauth/authorize", options.ConsoleAuthorizeUrl.ToString());
-        Assert.Equal("https://console.anthropic.com/v1/oauth/token", options.TokenUrl.ToString());
-        Assert.Equal("https://console.anthropic.com/oauth/code/callback", options.RedirectUri.ToString());
+        Assert.Equal("https://platform.claude.com/oauth/authorize", options.ConsoleAuthorizeUrl.ToString());
+        Assert.Equal("https://platform.claude.com/v1/oauth/token", options.TokenUrl.ToString());
+        Assert.Equal("https://platform.claude.com/oauth/code/callback", options.RedirectUri.ToString());
+        Assert.Equal("https://api.anthropic.com/api/oauth/claude_cli/create_api_key", options.ApiKeyEndpoint?.ToString());
         Assert.Equal("9d1c250a-e61b-44d9-88ed-5944d1962f5e", options.ClientId);
-        Assert.Equal("org:create_api_key user:profile user:inference", options.Scopes);
+        Assert.Equal("org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload", options.Scopes);
         Assert.Equal("code=true", options.AuthorizeQueryExtras);
         Assert.Equal(TokenRequestEncoding.Json, options.TokenRequestEncoding);
         Assert.True(new OAuthOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Settings_override_every_default_and_an_empty_api_key_url_switches_the_step_off()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Para:OAuth:TokenUrl"] = "https://proxy.example.test/token",
+            ["Para:OAuth:RedirectUri"] = "https://proxy.example.test/callback",
+            ["Para:OAuth:ConsoleAuthorizeUrl"] = "https://proxy.example.test/authorize",
+            ["Para:OAuth:Scopes"] = "user:inference",
+            ["Para:OAuth:ApiKeyUrl"] = "",
+        }).Build();
+        var options = configuration.GetSection(OAuthOptions.SectionName).Get<OAuthOptions>()!;
+
+        Assert.Equal("https://proxy.example.test/token", options.TokenUrl.ToString());
+        Assert.Equal("https://proxy.example.test/callback", options.RedirectUri.ToString());
+        Assert.Equal("https://proxy.example.test/authorize", options.AuthorizeUrlFor(Para.Contracts.Accounts.AccountModes.Console).ToString());
+        Assert.Equal("user:inference", options.Scopes);
+        Assert.Null(options.ApiKeyEndpoint);
+        Assert.True(new OAuthOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public async Task Without_an_api_key_endpoint_no_key_is_requested()
+    {
+        var handler = new RecordingHandler("""{"raw_key":"sk-never"}""");
+        var client = new OAuthTokenClient(new SingleClientFactory(handler), Options.Create(new OAuthOptions { ApiKeyUrl = new Uri("", UriKind.Relative) }));
+
+        Assert.Null(await client.CreateApiKeyAsync("access", CancellationToken.None));
+        Assert.Null(handler.Body);
+    }
+
+    [Theory]
+    [InlineData(TokenRequestEncoding.Json, "application/json")]
+    [InlineData(TokenRequestEncoding.Form, "application/x-www-form-urlencoded")]
+    public async Task Token_requests_reach_the_server_with_a_content_length_and_not_chunked(TokenRequestEncoding encoding, string mediaType)
+    {
+        await using var server = await TokenRequestRecorder.StartAsync();
+        var client = new OAuthTokenClient(new PlainClientFactory(), Options.Create(new OAuthOptions { TokenRequestEncoding = encoding, TokenUrl = server.TokenUrl }));
+
+        await client.ExchangeCodeAsync("the-code", "the-state", "the-verifier", CancellationToken.None);
+        await client.RefreshAsync("the-refresh-token", CancellationToken.None);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, request =>
+        {
+            Assert.Equal(mediaType, request.MediaType);
+            Assert.Null(request.TransferEncoding);
+            Assert.Equal(request.BodyLength, request.ContentLength);
+            Assert.True(request.BodyLength > 0);
+        });
     }
 
     [Fact]
@@ -101,6 +156,11 @@ public sealed class OAuthTokenClientTests
             ContentType = request.Content.Headers.ContentType?.MediaType;
             return new HttpResponseMessage(status) { Content = new StringContent(response, Encoding.UTF8, "application/json") };
         }
+    }
+
+    private sealed class PlainClientFactory : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 
     private sealed class SingleClientFactory(HttpMessageHandler handler) : IHttpClientFactory

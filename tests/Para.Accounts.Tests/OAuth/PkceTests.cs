@@ -18,6 +18,16 @@ public sealed class PkceTests
         Assert.Equal(43, Pkce.CreateState().Length);
     }
 
+    [Fact]
+    public void The_state_is_32_random_bytes_never_repeated()
+    {
+        var states = Enumerable.Range(0, 1000).Select(_ => Pkce.CreateState()).ToList();
+
+        Assert.All(states, state => Assert.Equal(32, Convert.FromBase64String(state.Replace('-', '+').Replace('_', '/') + "=").Length));
+        Assert.Equal(states.Count, states.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain(states, state => state.Contains('=', StringComparison.Ordinal) || state.Contains('+', StringComparison.Ordinal) || state.Contains('/', StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("abc#xyz", "abc", "xyz")]
     [InlineData("  abc  ", "abc", null)]

@@ -292,10 +292,18 @@ public sealed class TokenManagerTests(OAuthServerFixture oauth, ITestOutputHelpe
     public async Task A_short_lived_token_is_refreshed_when_a_quarter_of_its_life_is_left_not_at_every_check()
     {
         var account = await AddAccountAsync("short");
-        var stored = _factory.Store.Find(account.Id)!.Tokens!;
+        var issued = _factory.Store.Find(account.Id)!.Tokens!;
         var now = _factory.Time.GetUtcNow();
-        stored.IssuedAtMs = now.ToUnixTimeMilliseconds();
-        stored.ExpiresAtMs = now.AddMinutes(2).ToUnixTimeMilliseconds();
+        var stored = new Para.Accounts.Storage.OAuthTokens
+        {
+            AccessToken = issued.AccessToken,
+            RefreshToken = issued.RefreshToken,
+            TokenType = issued.TokenType,
+            Scope = issued.Scope,
+            RefreshTokenIssuedAtMs = issued.RefreshTokenIssuedAtMs,
+            IssuedAtMs = now.ToUnixTimeMilliseconds(),
+            ExpiresAtMs = now.AddMinutes(2).ToUnixTimeMilliseconds(),
+        };
         _factory.Store.ReplaceTokens(account.Id, stored, null, null);
         var before = oauth.RefreshRequests;
 

@@ -86,7 +86,7 @@ public sealed class ContainersApiTests(DockerFixture docker)
     [Fact]
     public async Task A_committed_container_is_labelled_with_the_credentials_inside_it_not_its_image_s()
     {
-        await using var host = docker.CreateHost();
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "true");
         await host.TagBaseImageAsync();
         var api = host.CreateApi();
         await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));

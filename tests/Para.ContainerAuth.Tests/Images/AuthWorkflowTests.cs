@@ -32,7 +32,8 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         Assert.Equal(issued.Fingerprint, image.Labels[CredentialLabels.Fingerprint]);
         Assert.Equal(issued.ExpiresAt, CredentialLabels.ReadTime(image.Labels, CredentialLabels.ExpiresAt));
         Assert.Equal(host.Time.GetUtcNow(), CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt));
-        Assert.Equal(CredentialLabels.RefreshTokenIncluded, image.Labels[CredentialLabels.RefreshToken]);
+        // Access-only by default: Para stays the only holder of the refresh token (docs/decisions/0006).
+        Assert.Equal(CredentialLabels.RefreshTokenWithheld, image.Labels[CredentialLabels.RefreshToken]);
 
         var (credentials, details) = await ReadFilesAsync(host, host.AuthenticatedImage, "/home/para");
         Assert.Equal(Convert.ToInt32("600", 8), credentials.Mode & 0b111_111_111);
@@ -40,7 +41,7 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         Assert.Equal(1000, credentials.Gid);
         var file = JsonSerializer.Deserialize<ClaudeCredentialsFile>(credentials.Content)!;
         Assert.Equal(issued.Credentials.ClaudeAiOauth.AccessToken, file.ClaudeAiOauth.AccessToken);
-        Assert.Equal(issued.Credentials.ClaudeAiOauth.RefreshToken, file.ClaudeAiOauth.RefreshToken);
+        Assert.Equal("", file.ClaudeAiOauth.RefreshToken);
         Assert.Equal(issued.ExpiresAt.ToUnixTimeMilliseconds(), file.ClaudeAiOauth.ExpiresAt);
         Assert.Equal(Convert.ToInt32("600", 8), details.Mode & 0b111_111_111);
         Assert.Equal("uuid-alice", JsonDocument.Parse(details.Content).RootElement.GetProperty("oauthAccount").GetProperty("accountUuid").GetString());
@@ -49,9 +50,9 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
     }
 
     [Fact]
-    public async Task Setup_without_the_refresh_token_writes_an_empty_one_and_labels_the_image_withheld()
+    public async Task Setup_with_the_refresh_token_opted_in_writes_it_and_labels_the_image_included()
     {
-        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "false");
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "true");
         await host.TagBaseImageAsync();
         var api = host.CreateApi();
 
@@ -59,16 +60,14 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
 
         Assert.Equal(JobStates.Succeeded, job.State);
         var issued = Assert.Single(host.Credentials.Issued);
+        Assert.NotEmpty(issued.Credentials.ClaudeAiOauth.RefreshToken);
         var image = await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None);
-        Assert.NotNull(image);
-        Assert.Equal(CredentialLabels.RefreshTokenWithheld, image.Labels[CredentialLabels.RefreshToken]);
+        Assert.Equal(CredentialLabels.RefreshTokenIncluded, image!.Labels[CredentialLabels.RefreshToken]);
         var (credentials, _) = await ReadFilesAsync(host, host.AuthenticatedImage, "/home/para");
         var file = JsonSerializer.Deserialize<ClaudeCredentialsFile>(credentials.Content)!;
-        Assert.Equal("", file.ClaudeAiOauth.RefreshToken);
-        Assert.Equal(issued.Credentials.ClaudeAiOauth.AccessToken, file.ClaudeAiOauth.AccessToken);
-        Assert.Equal(issued.ExpiresAt.ToUnixTimeMilliseconds(), file.ClaudeAiOauth.ExpiresAt);
+        Assert.Equal(issued.Credentials.ClaudeAiOauth.RefreshToken, file.ClaudeAiOauth.RefreshToken);
         Assert.Equal(
-            CredentialLabels.RefreshTokenWithheld,
+            CredentialLabels.RefreshTokenIncluded,
             Assert.Single(await api.ListImagesAsync(), summary => summary.Name == host.AuthenticatedImage).RefreshToken);
         Assert.Empty(await host.ContainerNamesAsync());
     }
@@ -248,9 +247,16 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         Assert.True(after.AuthenticatedImagePresent);
         Assert.Equal("alice", after.Account);
         Assert.Equal(TimeSpan.FromHours(12), after.ExpiresIn);
-        Assert.Equal(CredentialStatus.Expiring, after.CredentialStatus);
+        // A fresh 12-hour token is not "expiring" because it has less than a day left: only from
+        // the time the account API refreshes it (30 minutes before expiry), as every view says.
+        Assert.Equal(CredentialStatus.Valid, after.CredentialStatus);
+        Assert.Equal(CredentialStatus.Valid, Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).CredentialStatus);
 
-        host.Time.Advance(TimeSpan.FromHours(13));
+        host.Time.Advance(TimeSpan.FromHours(11.6));
+        Assert.Equal(CredentialStatus.Expiring, (await api.GetAuthStatusAsync()).CredentialStatus);
+        Assert.Equal(CredentialStatus.Expiring, Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).CredentialStatus);
+
+        host.Time.Advance(TimeSpan.FromHours(1.4));
         Assert.Equal(CredentialStatus.Expired, (await api.GetAuthStatusAsync()).CredentialStatus);
     }
 

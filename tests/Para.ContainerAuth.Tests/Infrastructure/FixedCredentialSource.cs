@@ -39,7 +39,9 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
                 expiresAt.ToUnixTimeMilliseconds(),
                 ["user:inference", "user:profile"],
                 "max")),
-            new ClaudeAccountDetails(new ClaudeOAuthAccount($"uuid-{account}", $"{account}@example.test", "Test Org")));
+            new ClaudeAccountDetails(new ClaudeOAuthAccount($"uuid-{account}", $"{account}@example.test", "Test Org")),
+            // As the account API computes it: the 30-minute window, or a quarter of a shorter lifetime.
+            expiresAt - (Lifetime / 4 < TimeSpan.FromMinutes(30) ? Lifetime / 4 : TimeSpan.FromMinutes(30)));
         Issued.Enqueue(export);
         return Task.FromResult(export);
     }

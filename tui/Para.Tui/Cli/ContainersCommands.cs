@@ -6,7 +6,7 @@ using Para.Contracts.ContainerAuth;
 
 namespace Para.Tui.Cli;
 
-/// <summary><c>para containers list|reauth</c>.</summary>
+/// <summary><c>para containers list|reauth|feed</c>.</summary>
 internal static class ContainersCommands
 {
     public static Command Create(CliConsole console)
@@ -14,6 +14,7 @@ internal static class ContainersCommands
         var containers = new Command("containers", "Para's containers: list them, reauthenticate one in place.");
         containers.Subcommands.Add(List(console));
         containers.Subcommands.Add(Reauth(console));
+        containers.Subcommands.Add(Feed(console));
         return containers;
     }
 
@@ -31,6 +32,27 @@ internal static class ContainersCommands
             }
 
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Feed(CliConsole console)
+    {
+        var account = new Argument<string?>("account") { Description = "Only this account's containers (default: every account).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("feed", "The current access token into every running container that uses the account, in place (no restart).") { account };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = ParaServices.Build();
+            var report = await host.Services.GetRequiredService<IContainerAuthApi>().FeedContainersAsync(parse.GetValue(account), cancellationToken);
+            foreach (var outcome in report.Outcomes)
+            {
+                console.Out.WriteLine($"{outcome.Container,-30} {outcome.Account,-16} {(outcome.Fed ? "fed" : "FAILED"),-7} {outcome.Message}");
+            }
+
+            console.Out.WriteLine(report.Containers == 0
+                ? "No running para container uses " + (report.Account is null ? "any account." : $"account '{report.Account}'.")
+                : $"Fed {report.Fed} of {report.Containers} running containers in {report.Took.TotalMilliseconds:0} ms.");
+            return report.Fed == report.Containers ? 0 : 1;
         });
         return command;
     }

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Para.ContainerAuth.Containers;
+using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Docker;
+using Para.Contracts.ContainerAuth;
+using Para.Contracts.Credentials;
+
+namespace Para.ContainerAuth.Propagation;
+
+/// <summary>
+/// Keeps every running para container holding its account's current access token. Para is the
+/// only holder of the refresh token; a container gets access-only credentials and is fed in place
+/// after every change: Claude Code re-reads a credentials file whose mtime changed (the archive
+/// entry carries the write time), so no restart is needed. Which account a container uses is its
+/// <c>para.account</c> label, inherited from the image Para wrote.
+/// </summary>
+public sealed partial class ContainerFeeder(
+    DockerEngine engine,
+    CredentialWriter writer,
+    ICredentialSource credentials,
+    ContainerOperations containers,
+    FeedLedger ledger,
+    IOptions<ContainerAuthOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ContainerFeeder> logger)
+{
+    private readonly ConcurrentDictionary<string, CredentialsExport> _latest = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When a container was last fed, and with which access token; null if never by this process.</summary>
+    public FedRecord? LastFed(string containerId) => ledger.LastFed(containerId);
+
+    /// <summary>Fresh credentials of <paramref name="account"/> (every account when null) into its running containers.</summary>
+    public async Task<FeedReport> FeedAsync(string? account, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var running = await RunningByAccountAsync(cancellationToken);
+        var targets = account is null ? running : running.Where(group => string.Equals(group.Key, account, StringComparison.OrdinalIgnoreCase)).ToList();
+        var outcomes = new ConcurrentBag<FeedOutcome>();
+        foreach (var group in targets)
+        {
+            CredentialsExport export;
+            try
+            {
+                export = await credentials.GetAsync(group.Key, cancellationToken);
+                _latest[group.Key] = export;
+            }
+            catch (CredentialsUnavailableException exception)
+            {
+                foreach (var container in group)
+                {
+                    outcomes.Add(new FeedOutcome(container.Name, group.Key, false, null, exception.Message));
+                }
+
+                continue;
+            }
+
+            await FeedAllAsync(group, export, outcomes, cancellationToken);
+        }
+
+        var list = outcomes.OrderBy(outcome => outcome.Container, StringComparer.Ordinal).ToList();
+        return new FeedReport(account, list.Count, list.Count(outcome => outcome.Fed), clock.Elapsed, list);
+    }
+
+    /// <summary>
+    /// The periodic pass: a container started since the last pass, or holding an older token than
+    /// its account's latest, is fed. Credentials are asked for again once they fall due, so the
+    /// account API's refresh reaches containers even without its change feed.
+    /// </summary>
+    public async Task<int> FeedStaleAsync(CancellationToken cancellationToken)
+    {
+        var fed = 0;
+        var now = timeProvider.GetUtcNow();
+        foreach (var group in await RunningByAccountAsync(cancellationToken))
+        {
+            if (!_latest.TryGetValue(group.Key, out var export) || (export.RefreshDueAt ?? export.ExpiresAt) <= now)
+            {
+                try
+                {
+                    export = await credentials.GetAsync(group.Key, cancellationToken);
+                    _latest[group.Key] = export;
+                }
+                catch (CredentialsUnavailableException exception)
+                {
+                    LogAccountUnavailable(logger, group.Key, exception.Message);
+                    continue;
+                }
+            }
+
+            var stale = group.Where(container => LastFed(container.Id)?.Fingerprint != export.Fingerprint).ToList();
+            if (stale.Count == 0)
+            {
+                continue;
+            }
+
+            var outcomes = new ConcurrentBag<FeedOutcome>();
+            await FeedAllAsync(stale, export, outcomes, cancellationToken);
+            fed += outcomes.Count(outcome => outcome.Fed);
+        }
+
+        return fed;
+    }
+
+    /// <summary>An account's tokens changed: its latest export is outdated.</summary>
+    public void Forget(string account) => _latest.TryRemove(account, out _);
+
+    private async Task FeedAllAsync(IEnumerable<EngineContainer> group, CredentialsExport export, ConcurrentBag<FeedOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(
+            group,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.FeedParallelism, CancellationToken = cancellationToken },
+            async (container, token) => outcomes.Add(await FeedOneAsync(container, export, token)));
+    }
+
+    private async Task<FeedOutcome> FeedOneAsync(EngineContainer container, CredentialsExport export, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await engine.FindContainerAsync(container.Id, cancellationToken);
+            if (found is not var (_, user, env))
+            {
+                return new FeedOutcome(container.Name, export.AccountName, false, null, "The container is gone.");
+            }
+
+            await writer.WriteAsync(container.Id, user, env, export, cancellationToken);
+            ledger.Record(container.Id, new FedRecord(export.Fingerprint, timeProvider.GetUtcNow(), export.AccountName));
+            LogFed(logger, container.Name, export.AccountName, export.Fingerprint);
+            return new FeedOutcome(container.Name, export.AccountName, true, export.Fingerprint, $"fed access token {export.Fingerprint}");
+        }
+        catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException or InvalidOperationException)
+        {
+            LogFeedFailed(logger, container.Name, exception.Message);
+            return new FeedOutcome(container.Name, export.AccountName, false, null, exception.Message);
+        }
+    }
+
+    private async Task<List<IGrouping<string, EngineContainer>>> RunningByAccountAsync(CancellationToken cancellationToken) =>
+        [.. (await engine.ListContainersAsync(includeStopped: false, cancellationToken))
+            .Where(container => containers.IsParaContainer(container.Name) && CredentialLabels.Read(container.Labels, CredentialLabels.Account) is not null)
+            .GroupBy(container => CredentialLabels.Read(container.Labels, CredentialLabels.Account)!, StringComparer.OrdinalIgnoreCase)];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fed container {Container} with account {Account}'s access token {Fingerprint}")]
+    private static partial void LogFed(ILogger logger, string container, string account, string fingerprint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding container {Container} failed: {Reason}")]
+    private static partial void LogFeedFailed(ILogger logger, string container, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No credentials for account {Account} to feed its containers: {Reason}")]
+    private static partial void LogAccountUnavailable(ILogger logger, string account, string reason);
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+using Para.Client;
+using Para.Contracts.Events;
+
+namespace Para.ContainerAuth.Propagation;
+
+/// <summary>
+/// Runs the feeder: at once for an account whose tokens changed (the account API's change feed),
+/// and on a slow periodic pass for containers started since, or missed while a feed was down.
+/// </summary>
+public sealed partial class FeedingService(
+    ContainerFeeder feeder,
+    IAccountsApi accounts,
+    IConfiguration configuration,
+    IOptions<ContainerAuthOptions> options,
+    TimeProvider timeProvider,
+    ILogger<FeedingService> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ScanAsync(stoppingToken), FollowAccountChangesAsync(stoppingToken));
+
+    private async Task ScanAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await feeder.FeedStaleAsync(stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The engine or the account API being away is reported by /health; try again next pass.
+                    LogPassFailed(logger, exception.GetType().Name);
+                }
+
+                await Task.Delay(options.Value.FeedScanInterval, timeProvider, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FollowAccountChangesAsync(CancellationToken stoppingToken)
+    {
+        if (configuration[$"services:{Para.Contracts.ServiceNames.Accounts}:http:0"] is null)
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in AccountEventStream.ReadAsync(accounts.Client, stoppingToken))
+                {
+                    delay = TimeSpan.FromSeconds(1);
+                    if (change.Type is AccountEventTypes.Refreshed or AccountEventTypes.Reauthenticated or AccountEventTypes.Reloaded)
+                    {
+                        feeder.Forget(change.AccountName);
+                        var report = await feeder.FeedAsync(change.AccountName, stoppingToken);
+                        LogFedAfterChange(logger, change.AccountName, change.Type, report.Fed, report.Containers, report.Took.TotalMilliseconds);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogFeedLost(logger, exception.GetType().Name, delay.TotalSeconds);
+            }
+
+            try
+            {
+                await Task.Delay(delay, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = delay * 2 < MaxReconnectDelay ? delay * 2 : MaxReconnectDelay;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} {Change}: fed {Fed} of {Containers} running containers in {Milliseconds:0} ms")]
+    private static partial void LogFedAfterChange(ILogger logger, string account, string change, int fed, int containers, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The account change feed is not available ({ExceptionType}); again in {Seconds} s")]
+    private static partial void LogFeedLost(ILogger logger, string exceptionType, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A container feeding pass failed ({ExceptionType})")]
+    private static partial void LogPassFailed(ILogger logger, string exceptionType);
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Para.Accounts.Tests.Infrastructure;
+
+namespace Para.Accounts.Tests.Accounts;
+
+/// <summary>The real account API on Kestrel at 127.0.0.1: a body it cannot read is a problem that says why.</summary>
+public sealed class RequestBodyTests(OAuthServerFixture oauth) : IClassFixture<OAuthServerFixture>, IAsyncLifetime
+{
+    private const string Secret = "sk-ant-ort01-a-refresh-token-pasted-by-mistake";
+    private readonly AccountsApiFactory _factory = new(oauth);
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        var address = _factory.StartOnKestrel();
+        _client = new HttpClient { BaseAddress = address };
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccountsApiFactory.AdminKey);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_that_says_where_and_echoes_nothing()
+    {
+        var (status, detail, text) = await SendAsync(HttpMethod.Post, "/api/accounts", "{\"name\": \"work\", \"mode\": " + Secret + "}", "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("The request body is not valid JSON: ", detail, StringComparison.Ordinal);
+        Assert.Equal("The request body is not valid JSON: the text there is an invalid start of a value (line 1, position 26).", detail);
+        Assert.DoesNotContain("sk-ant", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, _factory.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_type_names_the_field()
+    {
+        var (status, detail, _) = await SendAsync(HttpMethod.Post, "/api/accounts", "{\"name\": \"work\", \"priority\": \"high\"}", "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("the value at $.priority is not of the expected type", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415()
+    {
+        var (status, detail, _) = await SendAsync(HttpMethod.Patch, "/api/accounts/work", "priority=2", "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.StartsWith("This endpoint takes a JSON body: send it with Content-Type: application/json", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KiB_is_a_413_and_the_account_is_not_begun()
+    {
+        var body = "{\"name\": \"work\", \"mode\": \"" + new string('m', 70 * 1024) + "\"}";
+
+        var (status, detail, _) = await SendAsync(HttpMethod.Post, "/api/accounts", body, "application/json");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("The request body is larger than the 64 KiB this service accepts (Para:Http:MaxRequestBodyBytes).", detail);
+        Assert.Empty(_factory.Store.List());
+    }
+
+    private async Task<(HttpStatusCode Status, string Detail, string Text)> SendAsync(HttpMethod method, string path, string body, string mediaType)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        using var response = await _client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()!, text);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Tests.Infrastructure;
+using Para.Contracts.ContainerAuth;
+using Para.Contracts.Credentials;
+
+namespace Para.ContainerAuth.Tests.Containers;
+
+/// <summary>Running containers fed the account's current access token in place, on the real engine.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class FeedingTests(DockerFixture docker)
+{
+    private const string CredentialsPath = "/home/para/.claude/.credentials.json";
+
+    [Fact]
+    public async Task Every_running_container_of_the_account_is_fed_the_new_access_token_in_place_without_a_refresh_token()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}agent-{i}"));
+        }
+
+        var baked = host.Credentials.Issued.Last();
+        var report = await api.FeedContainersAsync("alice");
+
+        var fresh = host.Credentials.Issued.Last();
+        Assert.NotEqual(baked.Fingerprint, fresh.Fingerprint);
+        Assert.Equal((3, 3), (report.Containers, report.Fed));
+        foreach (var id in ids)
+        {
+            var file = (await host.Engine.ReadFileAsync(id, CredentialsPath, CancellationToken.None))!;
+            var oauth = JsonSerializer.Deserialize<ClaudeCredentialsFile>(file.Content)!.ClaudeAiOauth;
+            Assert.Equal(fresh.Credentials.ClaudeAiOauth.AccessToken, oauth.AccessToken);
+            Assert.Equal("", oauth.RefreshToken);
+            Assert.Equal(Convert.ToInt32("600", 8), file.Mode & 0b111_111_111);
+            Assert.Equal(1000, file.Uid);
+            Assert.Equal("running", (await host.Engine.FindContainerAsync(id, CancellationToken.None))!.Value.Container.State);
+        }
+
+        var listed = (await api.ListContainersAsync()).Where(container => container.Name.StartsWith($"{host.Prefix}agent-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.All(listed, container =>
+        {
+            Assert.Equal("alice", container.Account);
+            Assert.Equal(fresh.Fingerprint, container.FedFingerprint);
+            Assert.Equal(host.Time.GetUtcNow(), container.LastFedAt);
+        });
+    }
+
+    [Fact]
+    public async Task A_container_started_later_is_fed_by_the_next_pass_and_one_already_fed_is_left_alone()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var first = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}first");
+        await api.FeedContainersAsync("alice");
+        var fedFirst = (await host.Engine.ReadFileAsync(first, CredentialsPath, CancellationToken.None))!.Content;
+
+        var later = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}later");
+        var feeder = host.Services.GetService(typeof(Para.ContainerAuth.Propagation.ContainerFeeder)) as Para.ContainerAuth.Propagation.ContainerFeeder;
+        var fed = await feeder!.FeedStaleAsync(CancellationToken.None);
+
+        Assert.Equal(1, fed);
+        var latest = host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.AccessToken;
+        var laterFile = JsonSerializer.Deserialize<ClaudeCredentialsFile>((await host.Engine.ReadFileAsync(later, CredentialsPath, CancellationToken.None))!.Content)!;
+        Assert.Equal(latest, laterFile.ClaudeAiOauth.AccessToken);
+        Assert.Equal(fedFirst, (await host.Engine.ReadFileAsync(first, CredentialsPath, CancellationToken.None))!.Content);
+    }
+
+    [Fact]
+    public async Task Feeding_an_account_with_no_running_container_says_so()
+    {
+        await using var host = docker.CreateHost();
+        var api = host.CreateApi();
+
+        var report = await api.FeedContainersAsync("nobody");
+
+        Assert.Equal((0, 0), (report.Containers, report.Fed));
+        Assert.Empty(report.Outcomes);
+    }
+}
