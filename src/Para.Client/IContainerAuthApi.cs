@@ -26,6 +26,10 @@ public interface IContainerAuthApi
     [Post("/api/auth/reauth-all")]
     Task<JobInfo> ReauthAllAsync([Body] ReauthAllRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The dry run of <see cref="ReauthAllAsync"/>: what it would write, nothing written.</summary>
+    [Post("/api/auth/reauth-all/plan")]
+    Task<ReauthAllPlan> PlanReauthAllAsync([Body] ReauthAllRequest request, CancellationToken cancellationToken = default);
+
     [Get("/api/images")]
     Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken = default);
 

@@ -25,8 +25,17 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<ICredentialSource, AccountsCredentialSource>();
         builder.Services.AddSingleton<CredentialWriter>();
         builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<TemporaryContainers>();
         builder.Services.AddSingleton<ImageAuthenticator>();
-        builder.Services.AddSingleton<ImageOperations>();
+        builder.Services.AddSingleton<AuthStatusReader>();
+        builder.Services.AddSingleton<AccountResolver>();
+        builder.Services.AddSingleton<BaseImageSetup>();
+        builder.Services.AddSingleton<BaseImageReauth>();
+        builder.Services.AddSingleton<ImageCatalog>();
+        builder.Services.AddSingleton<ImageAuthentication>();
+        builder.Services.AddSingleton<CustomImageBuilder>();
+        builder.Services.AddSingleton<CleanupWorkflow>();
+        builder.Services.AddHostedService<TemporaryContainerSweeper>();
         builder.Services.AddSingleton<ContainerOperations>();
         builder.Services.AddSingleton<ReauthAllOperation>();
         builder.Services.AddSingleton<JobRunner>();

@@ -11,7 +11,14 @@ namespace Para.ContainerAuth;
 public sealed class ContainerAuthServices(
     DockerEngine engine,
     JobRunner jobs,
-    ImageOperations images,
+    AuthStatusReader status,
+    AccountResolver accounts,
+    BaseImageSetup setup,
+    BaseImageReauth reauth,
+    ImageCatalog catalog,
+    ImageAuthentication imageAuthentication,
+    CustomImageBuilder builder,
+    CleanupWorkflow cleanup,
     ContainerOperations containers,
     ReauthAllOperation reauthAll,
     CredentialVerifier verifier,
@@ -21,7 +28,21 @@ public sealed class ContainerAuthServices(
 
     public JobRunner Jobs { get; } = jobs;
 
-    public ImageOperations Images { get; } = images;
+    public AuthStatusReader Status { get; } = status;
+
+    public AccountResolver Accounts { get; } = accounts;
+
+    public BaseImageSetup Setup { get; } = setup;
+
+    public BaseImageReauth Reauth { get; } = reauth;
+
+    public ImageCatalog Catalog { get; } = catalog;
+
+    public ImageAuthentication ImageAuthentication { get; } = imageAuthentication;
+
+    public CustomImageBuilder Builder { get; } = builder;
+
+    public CleanupWorkflow Cleanup { get; } = cleanup;
 
     public ContainerOperations Containers { get; } = containers;
 

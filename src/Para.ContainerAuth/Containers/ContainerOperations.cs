@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Images;
 using Para.ContainerAuth.Jobs;
 using Para.Contracts.ContainerAuth;
 using Para.Contracts.Credentials;
@@ -13,6 +14,7 @@ public sealed class ContainerOperations(
     DockerEngine engine,
     CredentialWriter writer,
     ICredentialSource credentialSource,
+    TemporaryContainers temporaries,
     Propagation.FeedLedger ledger,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
@@ -21,9 +23,7 @@ public sealed class ContainerOperations(
 
     /// <summary>Para's own containers: named with the prefix, not one of its temporary ones.</summary>
     public bool IsParaContainer(string name) =>
-        name.StartsWith(Options.NamePrefix, StringComparison.Ordinal)
-        && !name.StartsWith($"{Options.NamePrefix}auth-tmp-", StringComparison.Ordinal)
-        && !name.StartsWith($"{Options.NamePrefix}verify-tmp-", StringComparison.Ordinal);
+        name.StartsWith(Options.NamePrefix, StringComparison.Ordinal) && !temporaries.IsTemporary(name);
 
     public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +73,10 @@ public sealed class ContainerOperations(
         if (!string.IsNullOrWhiteSpace(request.CommitTag))
         {
             job?.Report("commit", 0.7, request.CommitTag);
-            await engine.CommitAsync(found.Id, request.CommitTag, cancellationToken);
+            // The container's labels are its image's, which describe older credentials (or none).
+            var labels = CredentialLabels.For(credentials, timeProvider.GetUtcNow());
+            labels[CredentialLabels.SourceImage] = found.Image;
+            await engine.CommitAsync(found.Id, request.CommitTag, cancellationToken, labels);
             committed = request.CommitTag;
         }
 

@@ -37,13 +37,15 @@ public static class ContainersApi
         return TypedResults.Ok(await feeder.FeedAsync(string.IsNullOrWhiteSpace(account) ? null : account.Trim(), cancellationToken));
     }
 
-    public static async Task<Results<Accepted<JobInfo>, ValidationProblem, NotFound>> ReauthContainer(string container, ContainerReauthRequest request,
-        [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<JobInfo>, ValidationProblem, ProblemHttpResult>> ReauthContainer(string container,
+        ContainerReauthRequest request, [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
     {
         await services.Engine.EnsureAvailableAsync(cancellationToken);
         if (await services.Engine.FindContainerAsync(container, cancellationToken) is not var (found, _, _))
         {
-            return TypedResults.NotFound();
+            return TypedResults.Problem(title: "Container not found",
+                detail: $"No container named '{container}' exists on the engine; 'para containers list' shows Para's containers.",
+                statusCode: StatusCodes.Status404NotFound);
         }
 
         if (!services.Containers.IsParaContainer(found.Name))

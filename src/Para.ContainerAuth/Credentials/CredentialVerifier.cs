@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Images;
 using Para.Contracts.ContainerAuth;
 using Para.Contracts.Credentials;
 
@@ -14,10 +15,14 @@ namespace Para.ContainerAuth.Credentials;
 public sealed class CredentialVerifier(
     DockerEngine engine,
     CredentialWriter writer,
+    TemporaryContainers temporaries,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
     private const int OwnerReadWrite = 0b110_000_000;
+    private const string Shell = "/bin/sh";
+
+    public const string NoShell = "The image has no /bin/sh, so the check command cannot run; the credential file checks above still apply.";
 
     private ContainerAuthOptions Options => options.Value;
 
@@ -28,15 +33,15 @@ public sealed class CredentialVerifier(
         {
             var checks = await CheckFilesAsync(container.Id, user, env, cancellationToken);
             // A running container is not disturbed: its file system becomes a temporary image to run the check in.
-            var image = $"{Options.NamePrefix}verify-tmp-{Guid.NewGuid().ToString("n")[..12]}:latest";
-            await engine.CommitAsync(container.Id, image, cancellationToken);
+            using var image = temporaries.ClaimVerifyImage();
+            await engine.CommitAsync(container.Id, image.Name, cancellationToken);
             try
             {
-                checks.Add(await RunCheckCommandAsync(image, user, command, cancellationToken));
+                checks.Add(await RunCheckCommandAsync(image.Name, user, command, cancellationToken));
             }
             finally
             {
-                await engine.RemoveImageAsync(image, CancellationToken.None);
+                await engine.RemoveImageAsync(image.Name, CancellationToken.None);
             }
 
             return new VerifyResult(container.Name, "container", checks.TrueForAll(check => check.Passed), checks);
@@ -44,9 +49,9 @@ public sealed class CredentialVerifier(
 
         if (await engine.FindImageAsync(target, cancellationToken) is { } found)
         {
+            using var temporary = temporaries.ClaimVerifyContainer();
             var containerId = await engine.CreateContainerAsync(
-                new ContainerSpec(target, $"{Options.NamePrefix}verify-tmp-{Guid.NewGuid().ToString("n")[..12]}", [], new Dictionary<string, string>()),
-                cancellationToken);
+                new ContainerSpec(target, temporary.Name, [], new Dictionary<string, string>()), cancellationToken);
             List<VerifyCheck> checks;
             try
             {
@@ -117,12 +122,18 @@ public sealed class CredentialVerifier(
 
     private async Task<VerifyCheck> RunCheckCommandAsync(string image, string? user, string command, CancellationToken cancellationToken)
     {
+        using var temporary = temporaries.ClaimVerifyContainer();
         var containerId = await engine.CreateContainerAsync(
-            new ContainerSpec(image, $"{Options.NamePrefix}verify-tmp-{Guid.NewGuid().ToString("n")[..12]}", ["/bin/sh", "-c", command],
-                new Dictionary<string, string>(), user),
+            new ContainerSpec(image, temporary.Name, [Shell, "-c", command], new Dictionary<string, string>(), user),
             cancellationToken);
         try
         {
+            // Without a shell the runtime's refusal is a paragraph about OCI and exec; this is what it means.
+            if (!await engine.PathExistsAsync(containerId, Shell, cancellationToken))
+            {
+                return new VerifyCheck("check-command", false, NoShell);
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.VerifyTimeout);
             var (exitCode, output) = await engine.RunToCompletionAsync(containerId, timeout.Token);
@@ -133,6 +144,11 @@ public sealed class CredentialVerifier(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new VerifyCheck("check-command", false, $"'{command}' did not finish within {Options.VerifyTimeout}");
+        }
+        catch (DockerOperationException exception) when (exception.Message.Contains(Shell, StringComparison.Ordinal))
+        {
+            // A /bin/sh that is there but cannot run (a dangling link, another architecture).
+            return new VerifyCheck("check-command", false, NoShell);
         }
         finally
         {

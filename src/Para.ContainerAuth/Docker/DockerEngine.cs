@@ -17,7 +17,16 @@ public sealed class DockerEngine : IDisposable
 {
     public const string NetworkNone = "none";
 
+    /// <summary>
+    /// The command of a container Para creates but never starts, from an image that has none. An
+    /// image committed from it keeps this command; it has no command of its own to lose.
+    /// </summary>
+    public const string NeverStartedCommand = "/para-never-started";
+
     private readonly Lazy<DockerClient> _client;
+
+    /// <summary>1 from a transport failure until the engine answers again.</summary>
+    private int _unreachable;
 
     public DockerEngine(IOptions<DockerOptions> options, IConfiguration configuration)
     {
@@ -27,6 +36,12 @@ public sealed class DockerEngine : IDisposable
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>
+    /// Raised on the first answer after the engine was unreachable (whichever call gets it: a
+    /// request, the health check, a probe). Handlers must return quickly; they run on that call.
+    /// </summary>
+    public event EventHandler? Recovered;
 
     private DockerClient Client => _client.Value;
 
@@ -122,6 +137,12 @@ public sealed class DockerEngine : IDisposable
             parameters.Entrypoint = [spec.Command[0]];
             parameters.Cmd = spec.Command.Skip(1).ToList();
         }
+        else if (!await HasCommandAsync(spec.Image, cancellationToken))
+        {
+            // The engine refuses to create a container with no command ("No command specified"),
+            // as an image from 'docker import' has none; this one is never started.
+            parameters.Cmd = [NeverStartedCommand];
+        }
 
         var created = await Client.Containers.CreateContainerAsync(parameters, cancellationToken);
         return created.ID;
@@ -206,8 +227,12 @@ public sealed class DockerEngine : IDisposable
         return null;
     });
 
-    /// <summary>Commits a container as <paramref name="image"/> (<c>name:tag</c>); returns the image id.</summary>
-    public Task<string> CommitAsync(string containerId, string image, CancellationToken cancellationToken) => GuardAsync(async () =>
+    /// <summary>
+    /// Commits a container as <paramref name="image"/> (<c>name:tag</c>); returns the image id.
+    /// <paramref name="labels"/> replace the container's labels of the same name in the new image.
+    /// </summary>
+    public Task<string> CommitAsync(string containerId, string image, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? labels = null) => GuardAsync(async () =>
     {
         var (repository, tag) = ImageReference.Split(image);
         var committed = await Client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
@@ -216,9 +241,27 @@ public sealed class DockerEngine : IDisposable
             RepositoryName = repository,
             Tag = tag,
             Pause = true,
+            Changes = labels is null ? null : labels.Select(label => $"LABEL {Quote(label.Key)}={Quote(label.Value)}").ToList(),
         }, cancellationToken);
         return committed.ID;
     });
+
+    private async Task<bool> HasCommandAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await Client.Images.InspectImageAsync(image, cancellationToken);
+            return inspected.Config?.Cmd is { Count: > 0 } || inspected.Config?.Entrypoint is { Count: > 0 };
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            // The create that follows says the image is missing.
+            return true;
+        }
+    }
+
+    /// <summary>A Dockerfile string (what <c>docker commit --change</c> takes): quotes and backslashes escaped.</summary>
+    private static string Quote(string text) => $"\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
     public Task TagImageAsync(string source, string target, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
@@ -298,15 +341,27 @@ public sealed class DockerEngine : IDisposable
     {
         try
         {
-            return await call();
+            var result = await call();
+            NoteAnswer();
+            return result;
         }
         catch (DockerApiException exception)
         {
+            NoteAnswer();
             throw new DockerOperationException($"Docker answered {(int)exception.StatusCode}: {EngineMessage(exception.ResponseBody)}", exception);
         }
         catch (Exception exception) when (IsTransportFailure(exception))
         {
+            Volatile.Write(ref _unreachable, 1);
             throw new DockerUnavailableException($"Docker engine at {Endpoint} is unreachable: {Cause(exception)}", exception);
+        }
+    }
+
+    private void NoteAnswer()
+    {
+        if (Interlocked.Exchange(ref _unreachable, 0) == 1)
+        {
+            Recovered?.Invoke(this, EventArgs.Empty);
         }
     }
 

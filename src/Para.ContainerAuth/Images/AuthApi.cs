@@ -23,14 +23,16 @@ public static class AuthApi
         group.MapPost("/reauth", Reauth).WithName("Reauth")
             .WithSummary("Job: fresh credentials into a new authenticated image; lists (or removes) containers of the old one.");
         group.MapPost("/cleanup", Cleanup).WithName("CleanupAuth")
-            .WithSummary("Removes authenticated images, temporary containers and para-auth-* volumes (or lists them: dryRun).");
+            .WithSummary("Removes the authenticated images Para wrote, temporary containers of interrupted jobs and para-auth-* volumes (temporaryOnly: just the temporaries; dryRun: only the list).");
         group.MapPost("/reauth-all", ReauthAll).WithName("ReauthAll")
-            .WithSummary("Job: the base, every custom image and (when asked) running containers, a few at a time.");
+            .WithSummary("Job: the base, the custom images Para manages plus the ones named, and (when asked) running containers, a few at a time.");
+        group.MapPost("/reauth-all/plan", PlanReauthAll).WithName("PlanReauthAll")
+            .WithSummary("The dry run of reauth-all: each image and container it would write, and the para images it leaves alone.");
         return group;
     }
 
     public static async Task<Ok<AuthStatus>> GetStatus([AsParameters] ContainerAuthServices services, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await services.Images.GetStatusAsync(cancellationToken));
+        TypedResults.Ok(await services.Status.GetStatusAsync(cancellationToken));
 
     public static async Task<Results<Accepted<JobInfo>, ValidationProblem, ProblemHttpResult>> Setup(
         SetupRequest request, [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
@@ -57,7 +59,7 @@ public static class AuthApi
 
         return Accepted(services.Jobs.Start("auth-setup", services.Options.AuthenticatedImage, async (job, ct) =>
         {
-            var result = await services.Images.SetupAsync(request.Account, baseImage, job, ct);
+            var result = await services.Setup.SetupAsync(request.Account, baseImage, job, ct);
             return new JobOutcome(result, $"{result.Image} holds the credentials of {result.Account}");
         }));
     }
@@ -66,24 +68,32 @@ public static class AuthApi
         CancellationToken cancellationToken)
     {
         await services.Engine.EnsureAvailableAsync(cancellationToken);
-        var account = await services.Images.ResolveAccountAsync(request.Account, cancellationToken);
+        var account = await services.Accounts.ResolveAsync(request.Account, cancellationToken);
         return Accepted(services.Jobs.Start("auth-reauth", services.Options.AuthenticatedImage, async (job, ct) =>
         {
-            var result = await services.Images.ReauthAsync(account, request.RemoveContainers, job, ct);
+            var result = await services.Reauth.ReauthAsync(account, request.RemoveContainers, job, ct);
             return new JobOutcome(result, $"{result.Image} holds fresh credentials of {result.Account}");
         }));
     }
 
     public static async Task<Ok<CleanupResult>> Cleanup(CleanupRequest request, [AsParameters] ContainerAuthServices services,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await services.Images.CleanupAsync(request.DryRun, request.TemporaryOnly, cancellationToken));
+        TypedResults.Ok(await services.Cleanup.CleanupAsync(request.DryRun, request.TemporaryOnly, cancellationToken));
 
     public static async Task<Accepted<JobInfo>> ReauthAll(ReauthAllRequest request, [AsParameters] ContainerAuthServices services,
         CancellationToken cancellationToken)
     {
         await services.Engine.EnsureAvailableAsync(cancellationToken);
+        var plan = await services.ReauthAll.PlanAsync(request, cancellationToken);
         return Accepted(services.Jobs.Start("auth-reauth-all", "all para images",
-            (job, ct) => services.ReauthAll.RunAsync(request, job, ct)));
+            (job, ct) => services.ReauthAll.RunAsync(plan, request.MaxParallelism, job, ct)));
+    }
+
+    public static async Task<Ok<ReauthAllPlan>> PlanReauthAll(ReauthAllRequest request, [AsParameters] ContainerAuthServices services,
+        CancellationToken cancellationToken)
+    {
+        await services.Engine.EnsureAvailableAsync(cancellationToken);
+        return TypedResults.Ok(await services.ReauthAll.PlanAsync(request, cancellationToken));
     }
 
     public static Accepted<JobInfo> Accepted(Job job) => TypedResults.Accepted($"/api/jobs/{job.Id}", job.Snapshot());

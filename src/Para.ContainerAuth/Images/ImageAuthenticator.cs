@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Jobs;
 using Para.Contracts.Credentials;
 
 namespace Para.ContainerAuth.Images;
@@ -12,12 +13,22 @@ namespace Para.ContainerAuth.Images;
 public sealed class ImageAuthenticator(
     DockerEngine engine,
     CredentialWriter writer,
+    TemporaryContainers temporaries,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
-    public string TemporaryPrefix => $"{options.Value.NamePrefix}auth-tmp-";
+    private static readonly string[] Steps = ["create-container", "write-credentials", "commit", "remove-container"];
 
-    public string NewTemporaryName() => $"{TemporaryPrefix}{Guid.NewGuid().ToString("n")[..12]}";
+    /// <summary>Authenticates <paramref name="source"/> as the authenticated image Para names for it.</summary>
+    public Task<string> AuthenticateAsync(string source, CredentialsExport credentials, CancellationToken cancellationToken) =>
+        AuthenticateAsync(source, ImageNames.AuthenticatedNameFor(source, options.Value), credentials, (_, _) => { }, cancellationToken);
+
+    /// <summary>The same, each step reported on <paramref name="job"/> between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public Task<string> AuthenticateAsync(string source, string target, CredentialsExport credentials, Job job, double from, double to,
+        CancellationToken cancellationToken) =>
+        AuthenticateAsync(source, target, credentials,
+            (step, message) => job.Report(step, from + ((to - from) * (Array.IndexOf(Steps, step) + 1) / Steps.Length), message),
+            cancellationToken);
 
     /// <summary>Returns the new image's id.</summary>
     public async Task<string> AuthenticateAsync(string sourceImage, string targetImage, CredentialsExport credentials,
@@ -29,9 +40,8 @@ public sealed class ImageAuthenticator(
         var labels = CredentialLabels.For(credentials, timeProvider.GetUtcNow());
         labels[CredentialLabels.SourceImage] = sourceImage;
         step("create-container", $"temporary container from {sourceImage}");
-        var containerId = await engine.CreateContainerAsync(
-            new ContainerSpec(sourceImage, NewTemporaryName(), [], labels),
-            cancellationToken);
+        using var temporary = temporaries.ClaimAuthContainer();
+        var containerId = await engine.CreateContainerAsync(new ContainerSpec(sourceImage, temporary.Name, [], labels), cancellationToken);
         try
         {
             step("write-credentials", $"credentials of {credentials.AccountName}");
@@ -64,36 +74,6 @@ public sealed class ImageAuthenticator(
         catch (DockerOperationException)
         {
             // In use (409): cleanup or the next reauth with removeContainers takes it.
-        }
-    }
-
-    /// <summary>Reads the credentials an authenticated image carries, to copy them into another image.</summary>
-    public async Task<CredentialsExport> ReadCredentialsAsync(string image, CancellationToken cancellationToken)
-    {
-        var found = await engine.FindImageAsync(image, cancellationToken)
-            ?? throw new DockerOperationException($"Image {image} does not exist; run 'para auth setup' first.");
-        var containerId = await engine.CreateContainerAsync(
-            new ContainerSpec(image, NewTemporaryName(), [],
-                new Dictionary<string, string>()), cancellationToken);
-        try
-        {
-            var home = await writer.ResolveHomeAsync(containerId, found.User, found.Env, cancellationToken);
-            var credentialsFile = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken)
-                ?? throw new InvalidOperationException($"Image {image} holds no {home.CredentialsPath}.");
-            var detailsFile = await engine.ReadFileAsync(containerId, home.AccountDetailsPath, cancellationToken);
-            var credentials = System.Text.Json.JsonSerializer.Deserialize<ClaudeCredentialsFile>(credentialsFile.Content)
-                ?? throw new InvalidOperationException($"The credentials in {image} cannot be read.");
-            var details = detailsFile is null ? null : System.Text.Json.JsonSerializer.Deserialize<ClaudeAccountDetails>(detailsFile.Content);
-            return new CredentialsExport(
-                CredentialLabels.Read(found.Labels, CredentialLabels.Account) ?? "unknown",
-                DateTimeOffset.FromUnixTimeMilliseconds(credentials.ClaudeAiOauth.ExpiresAt),
-                CredentialLabels.Read(found.Labels, CredentialLabels.Fingerprint) ?? "unknown",
-                credentials,
-                details ?? new ClaudeAccountDetails(new ClaudeOAuthAccount("unknown", null, null)));
-        }
-        finally
-        {
-            await engine.RemoveContainerAsync(containerId, CancellationToken.None);
         }
     }
 }

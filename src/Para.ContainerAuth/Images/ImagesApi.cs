@@ -20,21 +20,21 @@ public static class ImagesApi
         group.MapPost("/build", BuildImage).WithName("BuildImage")
             .WithSummary("Job: para-<repo>:latest from <repo>/.para/Dockerfile.custom; the build log arrives as steps.");
         group.MapPost("/authenticate", AuthenticateImage).WithName("AuthenticateImage")
-            .WithSummary("Job: <name>-authenticated:latest with the credentials of the authenticated base (or an account).");
+            .WithSummary("Job: <name>-authenticated:latest with fresh credentials of the account given, else of the one the authenticated base names.");
         return group;
     }
 
     public static async Task<Ok<IReadOnlyList<ImageSummary>>> ListImages([AsParameters] ContainerAuthServices services, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await services.Images.ListImagesAsync(cancellationToken));
+        TypedResults.Ok(await services.Catalog.ListImagesAsync(cancellationToken));
 
     public static async Task<Results<Accepted<JobInfo>, ValidationProblem>> BuildImage(BuildImageRequest request,
         [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RepoPath) || !File.Exists(Path.Combine(request.RepoPath, ImageOperations.CustomDockerfile)))
+        if (string.IsNullOrWhiteSpace(request.RepoPath) || !File.Exists(Path.Combine(request.RepoPath, CustomImageBuilder.CustomDockerfile)))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["repoPath"] = [$"'{request.RepoPath}' has no {ImageOperations.CustomDockerfile}."],
+                ["repoPath"] = [$"'{request.RepoPath}' has no {CustomImageBuilder.CustomDockerfile}."],
             });
         }
 
@@ -42,7 +42,7 @@ public static class ImagesApi
         var image = ImageNames.CustomImageFor(request.RepoPath, services.Options);
         return AuthApi.Accepted(services.Jobs.Start("images-build", image, async (job, ct) =>
         {
-            var built = await services.Images.BuildCustomImageAsync(request.RepoPath, job, ct);
+            var built = await services.Builder.BuildAsync(request.RepoPath, job, ct);
             return new JobOutcome(new BuiltImage(built), $"built {built}");
         }));
     }
@@ -67,9 +67,11 @@ public static class ImagesApi
         }
 
         var target = ImageNames.AuthenticatedNameFor(request.Image, services.Options);
+        // Fresh from the account service, for the account the authenticated base names unless one is given.
+        var account = await services.Accounts.ResolveAsync(request.Account, cancellationToken);
         return AuthApi.Accepted(services.Jobs.Start("images-authenticate", target, async (job, ct) =>
         {
-            var result = await services.Images.AuthenticateImageAsync(request.Image, request.Account, job, ct);
+            var result = await services.ImageAuthentication.AuthenticateAsync(request.Image, account, job, ct);
             return new JobOutcome(result, $"{result.Image} holds the credentials of {result.Account}");
         }));
     }

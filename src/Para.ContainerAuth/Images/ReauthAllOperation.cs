@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Docker;
 using Para.ContainerAuth.Jobs;
 using Para.Contracts.ContainerAuth;
 
@@ -10,46 +11,89 @@ namespace Para.ContainerAuth.Images;
 
 /// <summary>
 /// The seed's reauth-all script as one job: the base first (custom images are built on it), then
-/// every custom image and, when asked, every running para container, a few at a time. One item
-/// failing is that item's outcome, never the end of the run.
+/// the custom images Para manages plus the ones named and, when asked, every running para
+/// container, a few at a time. One item failing is that item's outcome, never the end of the run.
+/// The plan is made before the job starts: the dry run shows it, a bad name is refused up front.
 /// </summary>
 public sealed class ReauthAllOperation(
-    ImageOperations images,
+    DockerEngine engine,
+    ImageCatalog catalog,
+    AccountResolver accounts,
+    ImageAuthenticator authenticator,
     ContainerOperations containers,
     ICredentialSource credentialSource,
     IOptions<ContainerAuthOptions> options)
 {
-    public async Task<JobOutcome> RunAsync(ReauthAllRequest request, Job job, CancellationToken cancellationToken)
+    private ContainerAuthOptions Options => options.Value;
+
+    /// <summary>Throws <see cref="ArgumentException"/> (one sentence) for a named image Para cannot take.</summary>
+    public async Task<ReauthAllPlan> PlanAsync(ReauthAllRequest request, CancellationToken cancellationToken)
     {
-        var account = await images.ResolveAccountAsync(request.Account, cancellationToken);
-        job.Report("credentials", 0.02, $"asking the account API for {account}");
-        var credentials = await credentialSource.GetAsync(account, cancellationToken);
+        var named = new List<string>();
+        foreach (var image in (request.Images ?? []).Where(name => !string.IsNullOrWhiteSpace(name)).Select(name => name.Trim()))
+        {
+            if (!image.StartsWith(Options.NamePrefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"{image} is not a para image: reauth-all only writes images named {Options.NamePrefix}*; use 'para images authenticate' after tagging it {Options.NamePrefix}<name>.");
+            }
+
+            if (ImageNames.IsAuthenticated(image, Options))
+            {
+                throw new ArgumentException($"{image} is already an authenticated image; name the image it was made from.");
+            }
+
+            if (await engine.FindImageAsync(image, cancellationToken) is null)
+            {
+                throw new ArgumentException($"Image {image} does not exist.");
+            }
+
+            named.Add(ImageNames.Normalize(image));
+        }
+
+        var account = await accounts.ResolveAsync(request.Account, cancellationToken);
+        var baseImage = ImageNames.Normalize(Options.BaseImage);
+        var (managed, unmanaged) = await catalog.ListCustomImagesAsync(cancellationToken);
+        var images = managed.Concat(named)
+            .Where(image => !string.Equals(image, baseImage, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        var running = request.IncludeContainers ? await containers.ListRunningParaContainersAsync(cancellationToken) : [];
+        IReadOnlyList<ReauthPlanItem> items =
+        [
+            new("base", Options.BaseImage, Options.AuthenticatedImage),
+            .. images.Select(image => new ReauthPlanItem("image", image, ImageNames.AuthenticatedNameFor(image, Options))),
+            .. running.Order(StringComparer.Ordinal).Select(container => new ReauthPlanItem("container", container, container)),
+        ];
+        return new ReauthAllPlan(account, items, unmanaged.Except(named, StringComparer.Ordinal).ToArray());
+    }
+
+    public async Task<JobOutcome> RunAsync(ReauthAllPlan plan, int? maxParallelism, Job job, CancellationToken cancellationToken)
+    {
+        job.Report("credentials", 0.02, $"asking the account API for {plan.Account}");
+        var credentials = await credentialSource.GetAsync(plan.Account, cancellationToken);
 
         var outcomes = new ConcurrentBag<ReauthItemOutcome>();
-        var baseOutcome = await RunItemAsync("base", options.Value.BaseImage, options.Value.AuthenticatedImage,
-            ct => images.AuthenticateImageAsync(options.Value.BaseImage, credentials, ct), cancellationToken);
-        outcomes.Add(baseOutcome);
+        var total = plan.Items.Count;
+        var done = 0;
+        async ValueTask RunOneAsync(ReauthPlanItem item, CancellationToken ct)
+        {
+            var outcome = await RunItemAsync(item, item.Kind == "container"
+                ? async token => (await containers.ReauthAsync(item.Source, new ContainerReauthRequest(), credentials, null, token)).Container
+                : token => authenticator.AuthenticateAsync(item.Source, credentials, token), ct);
+            outcomes.Add(outcome);
+            job.Report(item.Kind, (double)Interlocked.Increment(ref done) / total, Describe(outcome));
+        }
 
-        var customImages = await images.ListCustomImagesAsync(cancellationToken);
-        var runningContainers = request.IncludeContainers ? await containers.ListRunningParaContainersAsync(cancellationToken) : [];
-        var total = 1 + customImages.Count + runningContainers.Count;
-        var done = 1;
-        job.Report("base", (double)done / total, Describe(baseOutcome));
+        // The base first: custom images are usually built on it.
+        foreach (var item in plan.Items.Where(item => item.Kind == "base"))
+        {
+            await RunOneAsync(item, cancellationToken);
+        }
 
-        var work = customImages.Select(image => (Kind: "image", Name: image))
-            .Concat(runningContainers.Select(container => (Kind: "container", Name: container)));
-        var parallelism = Math.Clamp(request.MaxParallelism ?? options.Value.MaxParallelism, 1, 32);
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (item, ct) =>
-            {
-                var outcome = item.Kind == "image"
-                    ? await RunItemAsync("image", item.Name, ImageNames.AuthenticatedNameFor(item.Name, options.Value),
-                        token => images.AuthenticateImageAsync(item.Name, credentials, token), ct)
-                    : await RunItemAsync("container", item.Name, item.Name,
-                        async token => (await containers.ReauthAsync(item.Name, new ContainerReauthRequest(), credentials, null, token)).Container, ct);
-                outcomes.Add(outcome);
-                job.Report(item.Kind, (double)Interlocked.Increment(ref done) / total, Describe(outcome));
-            });
+        var parallelism = Math.Clamp(maxParallelism ?? Options.MaxParallelism, 1, 32);
+        await Parallel.ForEachAsync(plan.Items.Where(item => item.Kind != "base"),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, RunOneAsync);
 
         var ordered = outcomes.OrderBy(outcome => outcome.Kind switch { "base" => 0, "image" => 1, _ => 2 })
             .ThenBy(outcome => outcome.Source, StringComparer.Ordinal)
@@ -61,18 +105,18 @@ public sealed class ReauthAllOperation(
             : new JobOutcome(result, null, $"{failed} of {ordered.Length} item(s) failed");
     }
 
-    private static async Task<ReauthItemOutcome> RunItemAsync(string kind, string source, string target, Func<CancellationToken, Task<string>> work,
+    private static async Task<ReauthItemOutcome> RunItemAsync(ReauthPlanItem item, Func<CancellationToken, Task<string>> work,
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         try
         {
             await work(cancellationToken);
-            return new ReauthItemOutcome(kind, source, target, true, null, stopwatch.Elapsed);
+            return new ReauthItemOutcome(item.Kind, item.Source, item.Target, true, null, stopwatch.Elapsed);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new ReauthItemOutcome(kind, source, target, false, JobRunner.OneLine(exception), stopwatch.Elapsed);
+            return new ReauthItemOutcome(item.Kind, item.Source, item.Target, false, JobRunner.OneLine(exception), stopwatch.Elapsed);
         }
     }
 

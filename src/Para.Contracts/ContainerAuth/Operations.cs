@@ -25,7 +25,21 @@ public sealed record AuthenticateImageRequest(string Image, string? Account = nu
 
 public sealed record ContainerReauthRequest(string? Account = null, string? CommitTag = null, bool Restart = false);
 
-public sealed record ReauthAllRequest(string? Account = null, bool IncludeContainers = false, int? MaxParallelism = null);
+/// <summary>
+/// <c>auth reauth-all</c>: the base, the custom images Para manages and <c>Images</c> (para images the
+/// user names, managed or not), and running para containers when <c>IncludeContainers</c>.
+/// </summary>
+public sealed record ReauthAllRequest(string? Account = null, bool IncludeContainers = false, int? MaxParallelism = null,
+    IReadOnlyList<string>? Images = null);
+
+/// <summary>
+/// What <c>reauth-all</c> would do (its dry run): the account, each item in order, and the para
+/// images it leaves alone because Para does not manage them (name one to include it).
+/// </summary>
+public sealed record ReauthAllPlan(string Account, IReadOnlyList<ReauthPlanItem> Items, IReadOnlyList<string> Unmanaged);
+
+/// <summary>One item of <see cref="ReauthAllPlan"/>: <c>base</c>, <c>image</c> or <c>container</c>, and what it writes.</summary>
+public sealed record ReauthPlanItem(string Kind, string Source, string Target);
 
 /// <summary>What an image operation produced.</summary>
 public sealed record ImageResult(

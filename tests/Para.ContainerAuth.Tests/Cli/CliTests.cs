@@ -54,7 +54,8 @@ public sealed class CliTests(DockerFixture docker)
         await host.TagBaseImageAsync();
         await host.Engine.TagImageAsync(docker.UserBaseImage, $"{host.Prefix}dev:latest", CancellationToken.None);
         using var cli = ServeForCli(host);
-        var (reauthExit, reauthOut, _) = await RunAsync("auth", "reauth-all", "--parallel", "2");
+        // A para image Para has not built or authenticated: included because it is named.
+        var (reauthExit, reauthOut, _) = await RunAsync("auth", "reauth-all", $"{host.Prefix}dev:latest", "--parallel", "2");
         Assert.Equal(0, reauthExit);
         Assert.Contains($"ok      image     {host.Prefix}dev:latest → {host.Prefix}dev-authenticated:latest", reauthOut, StringComparison.Ordinal);
         Assert.Contains("2 succeeded, 0 failed", reauthOut, StringComparison.Ordinal);
@@ -70,6 +71,144 @@ public sealed class CliTests(DockerFixture docker)
         Assert.Equal(0, dryExit);
         Assert.Contains($"would remove image {host.Prefix}dev-authenticated:latest", dryOut, StringComparison.Ordinal);
         Assert.NotNull(await host.Engine.FindImageAsync($"{host.Prefix}dev-authenticated:latest", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reauth_all_dry_run_lists_the_plan_and_a_non_para_image_is_refused_in_one_line()
+    {
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:DefaultAccount"] = "alice");
+        await host.TagBaseImageAsync();
+        await host.Engine.TagImageAsync(docker.UserBaseImage, $"{host.Prefix}dev:latest", CancellationToken.None);
+        await host.Engine.TagImageAsync(docker.UserBaseImage, $"{host.Prefix}other:latest", CancellationToken.None);
+        using var cli = ServeForCli(host);
+
+        var (dryExit, dryOut, _) = await RunAsync("auth", "reauth-all", "--dry-run", $"{host.Prefix}dev:latest");
+
+        Assert.Equal(0, dryExit);
+        Assert.Equal(
+            [
+                $"would reauth  base      {host.BaseImage} → {host.AuthenticatedImage}",
+                $"would reauth  image     {host.Prefix}dev:latest → {host.Prefix}dev-authenticated:latest",
+                $"would skip    image     {host.Prefix}other:latest (not managed by Para; name it to include it)",
+                "2 item(s) with the credentials of alice, 1 skipped",
+            ],
+            dryOut.Trim().Split('\n').Select(line => line.TrimEnd()));
+        Assert.Null(await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None));
+
+        var (refusedExit, _, refusedErr) = await RunAsync("auth", "reauth-all", DockerFixture.TestBaseImage);
+        Assert.Equal(1, refusedExit);
+        Assert.Equal(
+            $"para: Invalid request: {DockerFixture.TestBaseImage} is not a para image: reauth-all only writes images named {host.Prefix}*; "
+            + $"use 'para images authenticate' after tagging it {host.Prefix}<name>.",
+            refusedErr.Trim());
+    }
+
+    [Fact]
+    public async Task Reauthenticating_a_container_that_does_not_exist_names_it_in_one_line()
+    {
+        await using var host = docker.CreateHost();
+        using var cli = ServeForCli(host);
+
+        var (exit, output, error) = await RunAsync("containers", "reauth", $"{host.Prefix}nothere", "--account", "alice");
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            $"para: Container not found: No container named '{host.Prefix}nothere' exists on the engine; 'para containers list' shows Para's containers.",
+            error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Auth_status_with_the_engine_away_says_it_is_unreachable_not_that_images_are_missing()
+    {
+        var folder = Directory.CreateTempSubdirectory("para-dead-docker-");
+        var socket = Path.Combine(folder.FullName, "docker.sock");
+        try
+        {
+            await using var host = docker.CreateHost(settings => settings["Para:Docker:Endpoint"] = $"unix://{socket}");
+            using var cli = ServeForCli(host);
+
+            var (exit, output, error) = await RunAsync("auth", "status");
+
+            Assert.Equal(1, exit);
+            Assert.Equal("engine          unreachable", output.Trim());
+            Assert.DoesNotContain("missing", output + error, StringComparison.Ordinal);
+            Assert.Single(error.Trim().Split('\n'));
+            Assert.StartsWith("para: Docker engine at ", error, StringComparison.Ordinal);
+            Assert.Contains("is unreachable", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Cleanup_temporary_dry_run_lists_only_the_leftover_temporaries_and_removes_nothing()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        using var cli = ServeForCli(host);
+        var (setupExit, _, _) = await RunAsync("auth", "setup", "--account", "alice");
+        Assert.Equal(0, setupExit);
+        var leftover = $"{host.Prefix}auth-tmp-crashed";
+        await host.Engine.CreateContainerAsync(new Para.ContainerAuth.Docker.ContainerSpec(host.BaseImage, leftover, [], new Dictionary<string, string>()),
+            CancellationToken.None);
+
+        var (exit, output, _) = await RunAsync("auth", "cleanup", "--temporary", "--dry-run");
+
+        Assert.Equal(0, exit);
+        Assert.Equal([$"would remove container {leftover}", "would remove 0 image(s), 1 container(s), 0 volume(s)"], output.Trim().Split('\n'));
+        Assert.Equal([leftover], await host.ContainerNamesAsync());
+
+        var (realExit, realOut, _) = await RunAsync("auth", "cleanup", "--temporary");
+        Assert.Equal(0, realExit);
+        Assert.Contains($"removed container {leftover}", realOut, StringComparison.Ordinal);
+        Assert.Empty(await host.ContainerNamesAsync());
+        Assert.NotNull(await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Verify_of_an_image_without_a_shell_prints_one_sentence_for_the_check_command()
+    {
+        await using var host = docker.CreateHost();
+        await host.Engine.TagImageAsync(docker.ImportedImage, host.BaseImage, CancellationToken.None);
+        using var cli = ServeForCli(host);
+        var (setupExit, _, setupErr) = await RunAsync("auth", "setup", "--account", "alice");
+        Assert.True(setupExit == 0, setupErr);
+
+        var (exit, output, error) = await RunAsync("verify", host.AuthenticatedImage);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(
+            "FAIL  check-command   The image has no /bin/sh, so the check command cannot run; the credential file checks above still apply.",
+            output, StringComparison.Ordinal);
+        Assert.Contains("ok    owner-and-mode", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("OCI", output + error, StringComparison.Ordinal);
+        Assert.Equal($"para: image {host.AuthenticatedImage} failed verification", error.Trim());
+    }
+
+    [Fact]
+    public async Task Images_authenticate_without_an_account_uses_the_base_s_account_and_without_one_says_what_to_do()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var dev = $"{host.Prefix}dev:latest";
+        await host.Engine.TagImageAsync(docker.UserBaseImage, dev, CancellationToken.None);
+        using var cli = ServeForCli(host);
+
+        var (noAccountExit, _, noAccountErr) = await RunAsync("images", "authenticate", dev);
+        Assert.Equal(1, noAccountExit);
+        Assert.Equal(
+            $"para: Invalid request: No account given, {host.AuthenticatedImage} names none and Para:ContainerAuth:DefaultAccount is not set; name one with --account.",
+            noAccountErr.Trim());
+
+        Assert.Equal(0, (await RunAsync("auth", "setup", "--account", "alice")).Exit);
+        var (exit, _, _) = await RunAsync("images", "authenticate", dev);
+        Assert.Equal(0, exit);
+        var (_, listOut, _) = await RunAsync("images", "list");
+        Assert.Matches($@"{host.Prefix}dev-authenticated:latest\s+valid\s+alice", listOut);
+        Assert.Equal(2, host.Credentials.Issued.Count);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Tests.Infrastructure;
 using Para.Contracts.ContainerAuth;
 using Para.Contracts.Credentials;
@@ -64,6 +65,10 @@ public sealed class ContainersApiTests(DockerFixture docker)
 
         using var missing = await client.PostAsJsonAsync($"/api/containers/{host.Prefix}nothing-here/reauth", new ContainerReauthRequest("alice"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await missing.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Container not found", problem.GetProperty("title").GetString());
+        Assert.StartsWith($"No container named '{host.Prefix}nothing-here' exists", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var stranger = $"other-{host.Prefix}";
         await docker.StartSessionAsync(host.BaseImage, stranger);
@@ -76,5 +81,36 @@ public sealed class ContainersApiTests(DockerFixture docker)
         {
             await host.Engine.RemoveContainerAsync(stranger, CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task A_committed_container_is_labelled_with_the_credentials_inside_it_not_its_image_s()
+    {
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "true");
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var session = $"{host.Prefix}session";
+        await docker.StartSessionAsync(host.AuthenticatedImage, session);
+        host.Time.Advance(TimeSpan.FromHours(3));
+        host.Credentials.IncludeRefreshToken = false;
+        var committed = $"{host.Prefix}committed:latest";
+
+        await host.RunAsync(api.ReauthContainerAsync(session, new ContainerReauthRequest("bob", CommitTag: committed)));
+
+        var fresh = host.Credentials.Issued.Last();
+        var labels = (await host.Engine.FindImageAsync(committed, CancellationToken.None))!.Labels;
+        Assert.Equal("bob", labels[CredentialLabels.Account]);
+        Assert.Equal(fresh.Fingerprint, labels[CredentialLabels.Fingerprint]);
+        Assert.Equal(fresh.ExpiresAt, CredentialLabels.ReadTime(labels, CredentialLabels.ExpiresAt));
+        Assert.Equal(host.Time.GetUtcNow(), CredentialLabels.ReadTime(labels, CredentialLabels.AuthenticatedAt));
+        Assert.Equal(CredentialLabels.RefreshTokenWithheld, labels[CredentialLabels.RefreshToken]);
+        Assert.Equal("true", labels[CredentialLabels.Managed]);
+        var listed = Assert.Single(await api.ListImagesAsync(), image => image.Name == committed);
+        Assert.Equal("bob", listed.Account);
+        // The image it came from still says what it holds.
+        var source = (await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None))!.Labels;
+        Assert.Equal("alice", source[CredentialLabels.Account]);
+        Assert.Equal(CredentialLabels.RefreshTokenIncluded, source[CredentialLabels.RefreshToken]);
     }
 }

@@ -80,6 +80,39 @@ public sealed class VerifyTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task An_image_without_a_shell_fails_the_check_command_with_one_sentence_and_still_checks_the_files()
+    {
+        await using var host = docker.CreateHost();
+        await host.Engine.TagImageAsync(docker.ImportedImage, host.BaseImage, CancellationToken.None);
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+
+        var result = await api.VerifyAsync(new VerifyRequest(host.AuthenticatedImage));
+
+        Assert.False(result.Passed);
+        var command = result.Checks.Single(check => check.Name == "check-command");
+        Assert.Equal("The image has no /bin/sh, so the check command cannot run; the credential file checks above still apply.", command.Detail);
+        Assert.True(result.Checks.Single(check => check.Name == "owner-and-mode").Passed);
+        Assert.True(result.Checks.Single(check => check.Name == "parseable").Passed);
+        Assert.Empty(await host.ContainerNamesAsync());
+    }
+
+    [Fact]
+    public async Task An_image_written_without_the_refresh_token_passes_verification()
+    {
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "false");
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        Assert.Equal("", host.Credentials.Issued.Single().Credentials.ClaudeAiOauth.RefreshToken);
+
+        var result = await api.VerifyAsync(new VerifyRequest(host.AuthenticatedImage));
+
+        Assert.True(result.Passed, Describe(result));
+        Assert.Equal("claudeAiOauth with an access token (refresh token withheld)", result.Checks.Single(check => check.Name == "parseable").Detail);
+    }
+
+    [Fact]
     public async Task An_unknown_target_is_a_not_found_problem()
     {
         await using var host = docker.CreateHost();

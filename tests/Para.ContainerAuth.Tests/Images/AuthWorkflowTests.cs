@@ -166,6 +166,9 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         await host.Engine.CreateContainerAsync(new Para.ContainerAuth.Docker.ContainerSpec(host.BaseImage, $"{host.Prefix}auth-tmp-crashed", [],
             new Dictionary<string, string>()), CancellationToken.None);
         await CreateVolumeAsync(host.Engine.Endpoint, $"{host.Prefix}auth-cache");
+        // Named like an authenticated image, but Para never wrote it: not Para's to remove.
+        var lookAlike = $"{host.Prefix}tool-authenticated:latest";
+        await host.Engine.TagImageAsync(host.BaseImage, lookAlike, CancellationToken.None);
 
         var dryRun = await api.CleanupAsync(new CleanupRequest(DryRun: true));
         Assert.Equal([host.AuthenticatedImage, $"{host.Prefix}dev-authenticated:latest"], dryRun.Images.Order(StringComparer.Ordinal));
@@ -175,6 +178,10 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
 
         var real = await api.CleanupAsync(new CleanupRequest());
         Assert.False(real.DryRun);
+        Assert.Equal(dryRun.Images, real.Images);
+        Assert.Equal(dryRun.Containers, real.Containers);
+        Assert.Equal(dryRun.Volumes, real.Volumes);
+        Assert.NotNull(await host.Engine.FindImageAsync(lookAlike, CancellationToken.None));
         Assert.Null(await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None));
         Assert.Null(await host.Engine.FindImageAsync($"{host.Prefix}dev-authenticated:latest", CancellationToken.None));
         Assert.NotNull(await host.Engine.FindImageAsync(host.BaseImage, CancellationToken.None));

@@ -52,7 +52,7 @@ public sealed class ImagesApiTests(DockerFixture docker)
     }
 
     [Fact]
-    public async Task Authenticating_para_dev_makes_para_dev_authenticated_with_the_base_credentials_and_leaves_the_base_alone()
+    public async Task Authenticating_para_dev_makes_para_dev_authenticated_with_fresh_credentials_of_the_base_account_and_leaves_the_base_alone()
     {
         await using var host = docker.CreateHost();
         await host.TagBaseImageAsync();
@@ -67,12 +67,36 @@ public sealed class ImagesApiTests(DockerFixture docker)
         var result = job.Result!.Value.Deserialize<ImageResult>(JsonSerializerOptions.Web)!;
         Assert.Equal($"{host.Prefix}dev-authenticated:latest", result.Image);
         Assert.Equal(baseAuthenticated!.Id, (await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None))!.Id);
+        // Asked of the account service for the account the base's label names, not read back out of the base.
+        Assert.Equal(2, host.Credentials.Issued.Count);
+        var fresh = host.Credentials.Issued.Last();
         var devAuthenticated = await host.Engine.FindImageAsync(result.Image, CancellationToken.None);
-        Assert.Equal(baseAuthenticated.Labels[CredentialLabels.Fingerprint], devAuthenticated!.Labels[CredentialLabels.Fingerprint]);
-        Assert.Single(host.Credentials.Issued);
+        Assert.Equal("alice", devAuthenticated!.Labels[CredentialLabels.Account]);
+        Assert.Equal(fresh.Fingerprint, devAuthenticated.Labels[CredentialLabels.Fingerprint]);
+        Assert.NotEqual(baseAuthenticated.Labels[CredentialLabels.Fingerprint], fresh.Fingerprint);
+        Assert.Equal(fresh.ExpiresAt, CredentialLabels.ReadTime(devAuthenticated.Labels, CredentialLabels.ExpiresAt));
 
-        var verify = await api.VerifyAsync(new VerifyRequest(result.Image, "test -f /tmp/dev && grep -q fake-access-alice-1 \"$HOME/.claude/.credentials.json\""));
+        var verify = await api.VerifyAsync(new VerifyRequest(result.Image, "test -f /tmp/dev && grep -q fake-access-alice-2 \"$HOME/.claude/.credentials.json\""));
         Assert.True(verify.Passed, string.Join("; ", verify.Checks.Select(check => $"{check.Name}: {check.Detail}")));
+    }
+
+    [Fact]
+    public async Task Authenticating_without_an_account_when_nothing_names_one_is_a_problem_that_says_so()
+    {
+        await using var host = docker.CreateHost();
+        var dev = $"{host.Prefix}dev:latest";
+        await host.Engine.TagImageAsync(docker.UserBaseImage, dev, CancellationToken.None);
+        using var client = host.CreateAdminClient();
+
+        using var response = await client.PostAsJsonAsync("/api/images/authenticate", new AuthenticateImageRequest(dev));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+        Assert.Equal(
+            $"No account given, {host.AuthenticatedImage} names none and Para:ContainerAuth:DefaultAccount is not set; name one with --account.",
+            detail);
+        Assert.Empty(host.Credentials.Issued);
+        Assert.Null(await host.Engine.FindImageAsync($"{host.Prefix}dev-authenticated:latest", CancellationToken.None));
     }
 
     [Fact]

@@ -49,6 +49,40 @@ public sealed class DockerFixture : IAsyncLifetime
         }
 
         await BuildAsync(UserBaseImage, $"FROM {TestBaseImage}\nUSER para\n");
+        await ImportBareImageAsync();
+    }
+
+    /// <summary>
+    /// An image the way <c>docker import</c> makes one (as .ci/make-test-image.sh does) with no CMD or
+    /// ENTRYPOINT and no shell: only /etc/passwd and the para user's home, <c>USER para</c>.
+    /// </summary>
+    public string ImportedImage => $"{RunPrefix}-imported:latest";
+
+    private async Task ImportBareImageAsync()
+    {
+        using var root = new MemoryStream();
+        using (var writer = new TarWriter(root, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var directory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            foreach (var (path, uid) in new[] { ("etc/", 0), ("root/", 0), ("home/", 0), ("home/para/", 1000), ("home/para/.claude/", 1000) })
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, path) { Mode = directory, Uid = uid, Gid = uid });
+            }
+
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "etc/passwd")
+            {
+                DataStream = new MemoryStream(Encoding.UTF8.GetBytes("root:x:0:0:root:/root:/bin/sh\npara:x:1000:1000:para:/home/para:/bin/sh\n")),
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            });
+        }
+
+        root.Position = 0;
+        using var client = new DockerClientBuilder().WithEndpoint(Engine.Endpoint).Build();
+        var (repository, tag) = Para.ContainerAuth.Images.ImageReference.Split(ImportedImage);
+        await client.Images.CreateImageAsync(
+            new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = ["USER para"] },
+            root, authConfig: null, new Progress<JSONMessage>());
     }
 
     /// <summary>A service host with its own name prefix, so tests never see each other's images.</summary>

@@ -28,7 +28,14 @@ internal static class AuthCommands
         {
             using var host = ParaServices.Build();
             var status = await host.Services.GetRequiredService<IContainerAuthApi>().GetAuthStatusAsync(cancellationToken);
-            console.Out.WriteLine(status.EngineReachable ? $"engine          docker {status.EngineVersion}" : $"engine          unreachable: {status.EngineProblem}");
+            if (!status.EngineReachable)
+            {
+                // The images are unknown, not missing: say only what is known.
+                console.Out.WriteLine("engine          unreachable");
+                return console.Fail(status.EngineProblem ?? "The Docker engine is unreachable.");
+            }
+
+            console.Out.WriteLine($"engine          docker {status.EngineVersion}");
             console.Out.WriteLine($"base image      {status.BaseImage} {(status.BaseImagePresent ? "present" : "missing")}");
             console.Out.WriteLine($"authenticated   {status.AuthenticatedImage} {(status.AuthenticatedImagePresent ? "present" : "missing")}");
             if (status.AuthenticatedImagePresent)
@@ -38,7 +45,7 @@ internal static class AuthCommands
                 console.Out.WriteLine($"expires         {status.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "(unknown)"} ({Describe(status.ExpiresIn)}, {status.CredentialStatus})");
             }
 
-            return status.EngineReachable && status.AuthenticatedImagePresent && status.CredentialStatus != CredentialStatus.Expired ? 0 : 1;
+            return status.AuthenticatedImagePresent && status.CredentialStatus != CredentialStatus.Expired ? 0 : 1;
         });
         return command;
     }
@@ -103,9 +110,20 @@ internal static class AuthCommands
         var account = new Option<string?>("--account", "-a") { Description = "Account (default: the one in the authenticated image)." };
         var containers = new Option<bool>("--include-containers") { Description = "Also reauthenticate running para containers in place." };
         var parallel = new Option<int?>("--parallel") { Description = "How many images at once (default: the service's, 4)." };
-        var command = new Command("reauth-all", "The base, then every custom image (and running containers), a few at a time.") { account, containers, parallel };
-        command.SetAction((parse, cancellationToken) => RunJobAsync(console,
-            api => api.ReauthAllAsync(new ReauthAllRequest(parse.GetValue(account), parse.GetValue(containers), parse.GetValue(parallel)), cancellationToken),
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be reauthenticated." };
+        var images = new Argument<string[]>("images")
+        {
+            Description = "Para images to include besides the ones Para manages (built or authenticated by Para).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("reauth-all", "The base, then the custom images Para manages and the ones named (and running containers), a few at a time.")
+        {
+            images, account, containers, parallel, dryRun,
+        };
+        ReauthAllRequest Request(ParseResult parse) =>
+            new(parse.GetValue(account), parse.GetValue(containers), parse.GetValue(parallel), parse.GetValue(images) ?? []);
+        command.SetAction((parse, cancellationToken) => parse.GetValue(dryRun) ? PlanReauthAllAsync(console, Request(parse), cancellationToken) : RunJobAsync(console,
+            api => api.ReauthAllAsync(Request(parse), cancellationToken),
             cancellationToken, job =>
             {
                 if (job.Result is { } json && json.Deserialize<ReauthAllResult>(JsonSerializerOptions.Web) is { } result)
@@ -121,6 +139,24 @@ internal static class AuthCommands
                 }
             }));
         return command;
+    }
+
+    private static async Task<int> PlanReauthAllAsync(CliConsole console, ReauthAllRequest request, CancellationToken cancellationToken)
+    {
+        using var host = ParaServices.Build();
+        var plan = await host.Services.GetRequiredService<IContainerAuthApi>().PlanReauthAllAsync(request, cancellationToken);
+        foreach (var item in plan.Items)
+        {
+            console.Out.WriteLine($"would reauth  {item.Kind,-9} {item.Source} → {item.Target}");
+        }
+
+        foreach (var image in plan.Unmanaged)
+        {
+            console.Out.WriteLine($"would skip    {"image",-9} {image} (not managed by Para; name it to include it)");
+        }
+
+        console.Out.WriteLine($"{plan.Items.Count} item(s) with the credentials of {plan.Account}, {plan.Unmanaged.Count} skipped");
+        return 0;
     }
 
     /// <summary>Starts a job, draws its progress, prints a summary, and maps its outcome to an exit code.</summary>
