@@ -38,7 +38,7 @@ internal static class FeedFanout
         var writer = new CredentialWriter(engine, options, TimeProvider.System);
         var source = new ChangingCredentials();
         var ledger = new FeedLedger();
-        var containers = new ContainerOperations(engine, writer, source, ledger, options, TimeProvider.System);
+        var containers = new ContainerOperations(engine, writer, source, new Para.ContainerAuth.Images.TemporaryContainers(options), ledger, options, TimeProvider.System);
         var feeder = new ContainerFeeder(engine, writer, source, containers, ledger, options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
 
         foreach (var count in counts)
