@@ -103,7 +103,8 @@ public sealed class HeadlessAppHostStopTests
 
             host.Interrupt();
 
-            Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the AppHost is still running:\n{host.Output}");
+            // DCP stops the services one by one; with every other test project running beside this one it can take a while.
+            Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the AppHost is still running:\n{host.Output}");
             var deadline = DateTime.UtcNow.AddSeconds(15);
             while (host.ProcessesUsingTheDataFolder().Count > 0 && DateTime.UtcNow < deadline)
             {

@@ -351,25 +351,19 @@ public sealed class RefitConsoleDataAgainstServicesTests(ParaServicesFixture ser
     }
 
     [Fact]
-    public async Task Reauth_all_starts_a_job_that_the_jobs_list_shows_finishing()
+    public async Task Reauth_all_with_no_account_to_use_is_refused_before_any_job_starts_in_one_sentence()
     {
         var data = Data;
+        var jobsBefore = (await data.GetJobsAsync(CancellationToken.None)).Count;
 
-        var job = await data.ReauthAllAsync(includeContainers: false, CancellationToken.None);
+        var exception = await Record.ExceptionAsync(() => data.ReauthAllAsync(includeContainers: false, CancellationToken.None));
 
-        Assert.False(string.IsNullOrEmpty(job.Id));
-        using var timeout = new CancellationTokenSource(Patience);
-        JobRow? listed;
-        do
-        {
-            listed = (await data.GetJobsAsync(timeout.Token)).SingleOrDefault(row => row.Id == job.Id);
-            Assert.NotNull(listed);
-            await Task.Delay(100, timeout.Token);
-        }
-        while (listed.State is JobState.Running or JobState.Queued);
-
-        Assert.Equal(job.Kind, listed.Kind);
-        Assert.NotNull(listed.FinishedAt);
+        Assert.NotNull(exception);
+        var sentence = ServiceErrors.Describe(exception);
+        Assert.Contains("No account given", sentence, StringComparison.Ordinal);
+        Assert.Contains("--account", sentence, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', sentence);
+        Assert.Equal(jobsBefore, (await data.GetJobsAsync(CancellationToken.None)).Count);
     }
 
     [Fact]
