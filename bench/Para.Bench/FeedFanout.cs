@@ -90,6 +90,9 @@ internal static class FeedFanout
     {
         private int _serial;
 
+        public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>($"sha256:bench{Volatile.Read(ref _serial):D7}");
+
         public Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
         {
             var serial = Interlocked.Increment(ref _serial);

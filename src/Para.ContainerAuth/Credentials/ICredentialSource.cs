@@ -8,6 +8,9 @@ namespace Para.ContainerAuth.Credentials;
 public interface ICredentialSource
 {
     Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>The fingerprint of the account's access token now, without handing out a token; null when unknown.</summary>
+    Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -31,6 +34,18 @@ internal sealed class AccountsCredentialSource(IAccountsApi accounts, IOptions<C
         catch (HttpRequestException exception)
         {
             throw new CredentialsUnavailableException($"The account API cannot be reached: {exception.Message}", exception);
+        }
+    }
+
+    public async Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await accounts.GetAccountAsync(account, cancellationToken)).Token?.Fingerprint;
+        }
+        catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException)
+        {
+            return null;
         }
     }
 }

@@ -11,21 +11,32 @@ namespace Para.ContainerAuth.Images;
 /// (<c>para.repo</c>), and the ones it authenticated before (named by an authenticated image's
 /// <c>para.source-image</c>). Other <c>para-*</c> images are the user's; Para touches them only when named.
 /// </summary>
-public sealed class ImageCatalog(DockerEngine engine, TemporaryContainers temporaries, IOptions<ContainerAuthOptions> options, TimeProvider timeProvider)
+public sealed class ImageCatalog(DockerEngine engine, TemporaryContainers temporaries, Credentials.ICredentialSource credentials, IOptions<ContainerAuthOptions> options, TimeProvider timeProvider)
 {
     private ContainerAuthOptions Options => options.Value;
 
     public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        return (await FindAllAsync(cancellationToken)).Select(entry =>
+        var images = await FindAllAsync(cancellationToken);
+        // One question per account, not per image.
+        var current = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var account in images.Select(entry => CredentialLabels.Read(entry.Image.Labels, CredentialLabels.Account)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            current[account] = await credentials.CurrentFingerprintAsync(account, cancellationToken);
+        }
+
+        return images.Select(entry =>
         {
             var (tag, image) = entry;
             var expiresAt = CredentialLabels.ReadTime(image.Labels, CredentialLabels.ExpiresAt);
+            var account = CredentialLabels.Read(image.Labels, CredentialLabels.Account);
+            var fingerprint = CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint);
+            bool? stale = account is not null && fingerprint is not null && current.GetValueOrDefault(account) is { } latest ? latest != fingerprint : null;
             return new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(image.Labels, now, Options.ExpiringWithin),
-                CredentialLabels.Read(image.Labels, CredentialLabels.Account), CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
-                expiresAt, CredentialLabels.Read(image.Labels, CredentialLabels.Fingerprint),
-                CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken));
+                account, CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
+                expiresAt, fingerprint,
+                CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken), stale);
         }).ToArray();
     }
 

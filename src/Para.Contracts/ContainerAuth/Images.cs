@@ -21,7 +21,10 @@ public sealed record ImageSummary(
     string? Fingerprint,
     // Label para.refresh-token: "included" (the image refreshes by itself, racing Para) or
     // "withheld" (only Para refreshes); null on images written before the label existed.
-    string? RefreshToken = null);
+    string? RefreshToken = null,
+    // True when the account's tokens changed since the image was written: a container started
+    // from it now gets an old access token (fed within one pass once it runs). Null when unknown.
+    bool? Stale = null);
 
 /// <summary>A para container with the credentials it holds right now (read from its file system).</summary>
 public sealed record ContainerSummary(

@@ -26,6 +26,7 @@ public sealed class FeedingTests(DockerFixture docker)
         }
 
         var baked = host.Credentials.Issued.Last();
+        Assert.False(Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).Stale);
         var report = await api.FeedContainersAsync("alice");
 
         var fresh = host.Credentials.Issued.Last();
@@ -41,6 +42,10 @@ public sealed class FeedingTests(DockerFixture docker)
             Assert.Equal(1000, file.Uid);
             Assert.Equal("running", (await host.Engine.FindContainerAsync(id, CancellationToken.None))!.Value.Container.State);
         }
+
+        // The image still holds the token it was baked with: a container started from it now starts old.
+        Assert.True(Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).Stale);
+        Assert.Null(Assert.Single(await api.ListImagesAsync(), image => image.Name == host.BaseImage).Stale);
 
         var listed = (await api.ListContainersAsync()).Where(container => container.Name.StartsWith($"{host.Prefix}agent-", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, listed.Count);

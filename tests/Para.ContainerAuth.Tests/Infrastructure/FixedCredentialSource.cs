@@ -20,6 +20,10 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
 
     public ConcurrentQueue<CredentialsExport> Issued { get; } = new();
 
+    /// <summary>Like the account API: the fingerprint of the access token issued last for the account.</summary>
+    public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult(Issued.LastOrDefault(export => export.AccountName == account)?.Fingerprint);
+
     public Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
     {
         if (account == BrokenAccount)

@@ -28,7 +28,7 @@ internal static class ImagesCommands
             console.Out.WriteLine($"{"IMAGE",-45} {"CREDENTIALS",-11} {"ACCOUNT",-16} EXPIRES");
             foreach (var image in images)
             {
-                console.Out.WriteLine($"{image.Name,-45} {image.CredentialStatus,-11} {image.Account ?? "-",-16} {image.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}");
+                console.Out.WriteLine($"{image.Name,-45} {image.CredentialStatus,-11} {image.Account ?? "-",-16} {image.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}{(image.Stale == true ? "  stale: the account's token changed since" : "")}");
             }
 
             return 0;
