@@ -20,6 +20,9 @@ internal sealed partial class TemporaryContainerSweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start: settings that fail validation are the host's to report, once,
+        // before this first sweep could read them.
+        await Task.Yield();
         engine.Recovered += OnRecovered;
         try
         {
