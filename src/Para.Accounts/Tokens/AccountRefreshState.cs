@@ -50,9 +50,6 @@ internal sealed class AccountRefreshState
         }
     }
 
-    /// <summary>The last token handed out, while it is known to be the stored one.</summary>
-    public ValidAccessToken? Cached { get; set; }
-
     /// <summary>Joins the running refresh, or starts <paramref name="start"/> as the new one.</summary>
     public Task<TokenOperationResult> Join(Func<Task<TokenOperationResult>> start, out bool joined)
     {
@@ -121,7 +118,5 @@ internal sealed class AccountRefreshState
         {
             _status = _status with { ConsecutiveFailures = 0, NextAttemptAt = null, LastError = null };
         }
-
-        Cached = null;
     }
 }

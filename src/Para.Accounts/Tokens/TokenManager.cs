@@ -229,9 +229,6 @@ internal sealed partial class TokenManager
 
     public long MillisecondsUntil(DateTimeOffset? at) => at is { } time ? Milliseconds(time - _time.GetUtcNow()) : 0;
 
-    /// <summary>True when the token is past its refresh-due time: the background refresher's test.</summary>
-    internal bool IsDue(OAuthTokens tokens) => _schedule.IsDue(tokens);
-
     private bool StaysValid(OAuthTokens tokens) =>
         DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) - _time.GetUtcNow() >= _schedule.MinimumValidity(tokens);
 

@@ -44,17 +44,12 @@ public sealed partial class ContainerFeeder(
         var outcomes = new ConcurrentBag<FeedOutcome>();
         foreach (var group in targets)
         {
-            CredentialsExport export;
-            try
-            {
-                export = await credentials.GetAsync(group.Key, cancellationToken);
-                _latest[group.Key] = export;
-            }
-            catch (CredentialsUnavailableException exception)
+            var (export, unavailable) = await ExportAsync(group.Key, cancellationToken);
+            if (export is null)
             {
                 foreach (var container in group)
                 {
-                    outcomes.Add(new FeedOutcome(container.Name, group.Key, false, null, exception.Message));
+                    outcomes.Add(new FeedOutcome(container.Name, group.Key, false, null, unavailable!));
                 }
 
                 continue;
@@ -76,18 +71,22 @@ public sealed partial class ContainerFeeder(
     {
         var fed = 0;
         var now = timeProvider.GetUtcNow();
-        foreach (var group in await RunningByAccountAsync(cancellationToken))
+        var running = await RunningByAccountAsync(cancellationToken);
+        var alive = running.SelectMany(group => group).Select(container => container.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _homes.Keys.Where(id => !alive.Contains(id)).ToList())
+        {
+            _homes.TryRemove(gone, out _);
+        }
+
+        ledger.Retain(alive);
+        foreach (var group in running)
         {
             if (!_latest.TryGetValue(group.Key, out var export) || (export.RefreshDueAt ?? export.ExpiresAt) <= now)
             {
-                try
+                (export, var unavailable) = await ExportAsync(group.Key, cancellationToken);
+                if (export is null)
                 {
-                    export = await credentials.GetAsync(group.Key, cancellationToken);
-                    _latest[group.Key] = export;
-                }
-                catch (CredentialsUnavailableException exception)
-                {
-                    LogAccountUnavailable(logger, group.Key, exception.Message);
+                    LogAccountUnavailable(logger, group.Key, unavailable!);
                     continue;
                 }
             }
@@ -104,6 +103,21 @@ public sealed partial class ContainerFeeder(
         }
 
         return fed;
+    }
+
+    /// <summary>The account's credentials now, remembered as its latest; or why there are none.</summary>
+    private async Task<(CredentialsExport? Export, string? Unavailable)> ExportAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var export = await credentials.GetAsync(account, cancellationToken);
+            _latest[account] = export;
+            return (export, null);
+        }
+        catch (CredentialsUnavailableException exception)
+        {
+            return (null, exception.Message);
+        }
     }
 
     /// <summary>An account's tokens changed: its latest export is outdated.</summary>

@@ -10,6 +10,15 @@ public sealed class FeedLedger
     public FedRecord? LastFed(string containerId) => _fed.TryGetValue(containerId, out var record) ? record : null;
 
     public void Record(string containerId, FedRecord record) => _fed[containerId] = record;
+
+    /// <summary>Forgets containers that no longer run, so the ledger does not grow with every container ever fed.</summary>
+    public void Retain(IReadOnlySet<string> running)
+    {
+        foreach (var gone in _fed.Keys.Where(id => !running.Contains(id)).ToList())
+        {
+            _fed.TryRemove(gone, out _);
+        }
+    }
 }
 
 /// <summary>What a container was last fed: the access token's fingerprint, when, for which account.</summary>
