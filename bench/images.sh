@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Shared by both reauth-all benchmarks: the same 11 images (the base plus 10 custom images), all
-# made from para-test-base:latest (USER para) without network, and their removal afterwards.
+# Shared by both reauth-all benchmarks: the same images (the base plus BENCH_COUNT custom images,
+# default 20), all made from para-test-base:latest (USER para) without network, and their removal afterwards.
 set -euo pipefail
 
 BENCH_PREFIX=${BENCH_PREFIX:-para-bench-}
 BENCH_BASE="${BENCH_PREFIX}claude:latest"
 BENCH_AUTHENTICATED="${BENCH_PREFIX}authenticated:latest"
 BENCH_CUSTOM=()
-for i in $(seq -w 1 10); do BENCH_CUSTOM+=("${BENCH_PREFIX}repo${i}:latest"); done
+BENCH_COUNT=${BENCH_COUNT:-20}
+BENCH_TOTAL=$((BENCH_COUNT + 1))
+for i in $(seq -w 1 "$BENCH_COUNT"); do BENCH_CUSTOM+=("${BENCH_PREFIX}repo${i}:latest"); done
 
 bench_make_images() {
   DOCKER_BUILDKIT=0 docker build -q -t "$BENCH_BASE" - >/dev/null 2>&1 <<'DOCKERFILE'

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The seed's reauth-all done the way its scripts do it: with the docker CLI, one image at a time.
-# For the base and each of 10 custom images: create a container (network none), copy the
-# credential files in (0600, owned by para), commit as <name>-authenticated:latest with labels,
-# remove the container. Prints the wall time of that loop (image creation is not timed).
-#   bash bench/reauth-all-docker-cli.sh
+# For the base and each custom image (BENCH_COUNT, default 20): create a container (network none),
+# copy the credential files in (0600, owned by para), commit as <name>-authenticated:latest with
+# labels, remove the container. Prints the wall time of that loop (image creation is not timed).
+#   bash bench/reauth-all-docker-cli.sh [parallel]
+# With parallel > 1 (the plain loop Para is held to: 4, its default): the base first, then the
+# custom images that many at a time (xargs -P), the same four docker calls each.
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./images.sh
+parallel=${1:-1}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"; bench_remove_images' EXIT
@@ -35,14 +38,20 @@ authenticate() { # source target
   docker rm -f "$container" >/dev/null
 }
 
+export -f authenticate
+export work expires_ms BENCH_PREFIX
 start=$(date +%s.%N)
 authenticate "$BENCH_BASE" "$BENCH_AUTHENTICATED"
-for image in "${BENCH_CUSTOM[@]}"; do
-  authenticate "$image" "${image%:latest}-authenticated:latest"
-done
+if [ "$parallel" -le 1 ]; then
+  for image in "${BENCH_CUSTOM[@]}"; do
+    authenticate "$image" "${image%:latest}-authenticated:latest"
+  done
+else
+  printf '%s\n' "${BENCH_CUSTOM[@]}" | xargs -P "$parallel" -I{} bash -c 'authenticate "$1" "${1%:latest}-authenticated:latest"' _ {}
+fi
 end=$(date +%s.%N)
 
 # The same check as Para's verify: the file is there, 0600 and para's.
-docker run --pull never --rm --network none "${BENCH_CUSTOM[9]%:latest}-authenticated:latest" \
+docker run --pull never --rm --network none "${BENCH_CUSTOM[-1]%:latest}-authenticated:latest" \
   stat -c '%a %u' /home/para/.claude/.credentials.json | grep -qx '600 1000'
-printf 'docker CLI, one image at a time: 11 images (base + 10 custom) in %.2f s\n' "$(awk "BEGIN { print $end - $start }")"
+printf 'docker CLI, %s at a time: %s images (base + %s custom) in %.2f s\n' "$parallel" "$BENCH_TOTAL" "$BENCH_COUNT" "$(awk "BEGIN { print $end - $start }")"
