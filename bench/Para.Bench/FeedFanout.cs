@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth;
+using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
@@ -38,8 +39,9 @@ internal static class FeedFanout
         var writer = new CredentialWriter(engine, options, TimeProvider.System);
         var source = new ChangingCredentials();
         var ledger = new FeedLedger();
-        var containers = new ContainerOperations(engine, writer, source, new Para.ContainerAuth.Images.TemporaryContainers(options), ledger, options, TimeProvider.System);
-        var feeder = new ContainerFeeder(engine, writer, source, containers, ledger, options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
+        var assignments = new ContainerAccounts(new ContainerAssignments(Path.Combine(Path.GetTempPath(), $"para-bench-{Environment.ProcessId}.json"), TimeProvider.System), engine);
+        var containers = new ContainerOperations(engine, writer, source, new Para.ContainerAuth.Images.TemporaryContainers(options), assignments, ledger, options, TimeProvider.System);
+        var feeder = new ContainerFeeder(engine, writer, source, containers, assignments, ledger, options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
 
         foreach (var count in counts)
         {
@@ -92,6 +94,8 @@ internal static class FeedFanout
 
         public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken) =>
             Task.FromResult<string?>($"sha256:bench{Volatile.Read(ref _serial):D7}");
+
+        public Task<string?> FindAccountNameAsync(string account, CancellationToken cancellationToken) => Task.FromResult<string?>(account);
 
         public Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
         {

@@ -46,6 +46,14 @@ public interface IContainerAuthApi
     [Post("/api/containers/feed")]
     Task<FeedReport> FeedContainersAsync([Query] string? account = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The account the container uses from now on (over its labels); fed at once when it runs.</summary>
+    [Put("/api/containers/{container}/account")]
+    Task<ContainerAccountResult> AssignAccountAsync(string container, [Body] ContainerAccountRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops the assignment: the container's labels decide again.</summary>
+    [Delete("/api/containers/{container}/account")]
+    Task<ContainerAccountResult> UnassignAccountAsync(string container, CancellationToken cancellationToken = default);
+
     [Post("/api/containers/{container}/reauth")]
     Task<JobInfo> ReauthContainerAsync(string container, [Body] ContainerReauthRequest request, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,5 @@
 using Para.Client;
+using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
@@ -36,6 +37,9 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<CustomImageBuilder>();
         builder.Services.AddSingleton<CleanupWorkflow>();
         builder.Services.AddHostedService<TemporaryContainerSweeper>();
+        builder.Services.AddSingleton<Assignments.ContainerAssignments>(provider => new Assignments.ContainerAssignments(
+            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Assignments.ContainerAccounts>();
         builder.Services.AddSingleton<ContainerOperations>();
         builder.Services.AddSingleton<ReauthAllOperation>();
         builder.Services.AddSingleton<JobRunner>();
@@ -50,6 +54,7 @@ internal static class ContainerAuthExtensions
         app.MapAuthApi();
         app.MapImagesApi();
         app.MapContainersApi();
+        app.MapContainerAccountApi();
         app.MapVerifyApi();
         app.MapJobsApi();
         return app;

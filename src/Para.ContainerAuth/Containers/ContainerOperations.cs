@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
 using Para.ContainerAuth.Images;
@@ -15,11 +16,14 @@ public sealed class ContainerOperations(
     CredentialWriter writer,
     ICredentialSource credentialSource,
     TemporaryContainers temporaries,
+    ContainerAccounts accounts,
     Propagation.FeedLedger ledger,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
     private ContainerAuthOptions Options => options.Value;
+
+    public string NamePrefix => Options.NamePrefix;
 
     /// <summary>Para's own containers: named with the prefix, not one of its temporary ones.</summary>
     public bool IsParaContainer(string name) =>
@@ -29,18 +33,18 @@ public sealed class ContainerOperations(
     {
         var now = timeProvider.GetUtcNow();
         var summaries = new List<ContainerSummary>();
-        foreach (var container in await engine.ListContainersAsync(includeStopped: true, cancellationToken))
+        var every = await engine.ListContainersAsync(includeStopped: true, cancellationToken);
+        accounts.Retain(every);
+        var ours = every.Where(container => IsParaContainer(container.Name)).ToArray();
+        var accountOf = await accounts.DescribeAsync(ours, cancellationToken);
+        foreach (var container in ours)
         {
-            if (!IsParaContainer(container.Name))
-            {
-                continue;
-            }
-
             var expiresAt = await ReadExpiryAsync(container.Id, cancellationToken);
             var fed = ledger.LastFed(container.Id);
+            var (account, source) = accountOf[container.Id];
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
                 CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt,
-                CredentialLabels.Read(container.Labels, CredentialLabels.Account), fed?.At, fed?.Fingerprint));
+                account, fed?.At, fed?.Fingerprint, source));
         }
 
         return summaries;
@@ -94,9 +98,10 @@ public sealed class ContainerOperations(
     {
         var (found, _, _) = await engine.FindContainerAsync(container, cancellationToken)
             ?? throw new DockerOperationException($"Container {container} does not exist.");
-        return CredentialLabels.Read(found.Labels, CredentialLabels.Account)
+        return accounts.AccountOf(found)
             ?? Options.DefaultAccount
-            ?? throw new ArgumentException($"Container {container} names no account (label {CredentialLabels.Account}); give one.");
+            ?? throw new ArgumentException(
+                $"Container {container} names no account (no assignment, no label {CredentialLabels.Account}); give one, or 'para containers assign {container} ACCOUNT'.");
     }
 
     private async Task<DateTimeOffset?> ReadExpiryAsync(string containerId, CancellationToken cancellationToken)

@@ -11,6 +11,12 @@ public interface ICredentialSource
 
     /// <summary>The fingerprint of the account's access token now, without handing out a token; null when unknown.</summary>
     Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The account's name as the account API spells it, or null when it has no such account;
+    /// <see cref="CredentialsUnavailableException"/> when it cannot say.
+    /// </summary>
+    Task<string?> FindAccountNameAsync(string account, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -46,6 +52,26 @@ internal sealed class AccountsCredentialSource(IAccountsApi accounts, IOptions<C
         catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException)
         {
             return null;
+        }
+    }
+
+    public async Task<string?> FindAccountNameAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await accounts.GetAccountAsync(account, cancellationToken)).Name;
+        }
+        catch (Refit.ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Refit.ApiException exception)
+        {
+            throw new CredentialsUnavailableException($"The account API answered {(int)exception.StatusCode} for account '{account}'.", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new CredentialsUnavailableException($"The account API cannot be reached: {exception.Message}", exception);
         }
     }
 }

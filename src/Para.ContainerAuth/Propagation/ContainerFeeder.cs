@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
@@ -13,14 +14,15 @@ namespace Para.ContainerAuth.Propagation;
 /// Keeps every running para container holding its account's current access token. Para is the
 /// only holder of the refresh token; a container gets access-only credentials and is fed in place
 /// after every change: Claude Code re-reads a credentials file whose mtime changed (the archive
-/// entry carries the write time), so no restart is needed. Which account a container uses is its
-/// <c>para.account</c> label, inherited from the image Para wrote.
+/// entry carries the write time), so no restart is needed. Which account a container uses is
+/// <see cref="ContainerAccounts"/>' to say: an assignment, else its <c>para.account</c> label.
 /// </summary>
 public sealed partial class ContainerFeeder(
     DockerEngine engine,
     CredentialWriter writer,
     ICredentialSource credentials,
     ContainerOperations containers,
+    ContainerAccounts accounts,
     FeedLedger ledger,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider,
@@ -39,7 +41,7 @@ public sealed partial class ContainerFeeder(
     public async Task<FeedReport> FeedAsync(string? account, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var running = await RunningByAccountAsync(cancellationToken);
+        var (running, withoutAccount) = await RunningByAccountAsync(cancellationToken);
         var targets = account is null ? running : running.Where(group => string.Equals(group.Key, account, StringComparison.OrdinalIgnoreCase)).ToList();
         var outcomes = new ConcurrentBag<FeedOutcome>();
         foreach (var group in targets)
@@ -59,7 +61,16 @@ public sealed partial class ContainerFeeder(
         }
 
         var list = outcomes.OrderBy(outcome => outcome.Container, StringComparer.Ordinal).ToList();
-        return new FeedReport(account, list.Count, list.Count(outcome => outcome.Fed), clock.Elapsed, list);
+        return new FeedReport(account, list.Count, list.Count(outcome => outcome.Fed), clock.Elapsed, list, account is null ? withoutAccount : []);
+    }
+
+    /// <summary>One container fed <paramref name="account"/>'s current credentials now (after an assignment).</summary>
+    public async Task<FeedOutcome> FeedContainerAsync(EngineContainer container, string account, CancellationToken cancellationToken)
+    {
+        var (export, unavailable) = await ExportAsync(account, cancellationToken);
+        return export is null
+            ? new FeedOutcome(container.Name, account, false, null, unavailable!)
+            : await FeedOneAsync(container, export, cancellationToken);
     }
 
     /// <summary>
@@ -71,7 +82,7 @@ public sealed partial class ContainerFeeder(
     {
         var fed = 0;
         var now = timeProvider.GetUtcNow();
-        var running = await RunningByAccountAsync(cancellationToken);
+        var (running, _) = await RunningByAccountAsync(cancellationToken);
         var alive = running.SelectMany(group => group).Select(container => container.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _homes.Keys.Where(id => !alive.Contains(id)).ToList())
         {
@@ -162,10 +173,19 @@ public sealed partial class ContainerFeeder(
         }
     }
 
-    private async Task<List<IGrouping<string, EngineContainer>>> RunningByAccountAsync(CancellationToken cancellationToken) =>
-        [.. (await engine.ListContainersAsync(includeStopped: false, cancellationToken))
-            .Where(container => containers.IsParaContainer(container.Name) && CredentialLabels.Read(container.Labels, CredentialLabels.Account) is not null)
-            .GroupBy(container => CredentialLabels.Read(container.Labels, CredentialLabels.Account)!, StringComparer.OrdinalIgnoreCase)];
+    /// <summary>Running para containers by account, and the ones with none. Assignments of removed containers are forgotten on the way.</summary>
+    private async Task<(List<IGrouping<string, EngineContainer>> ByAccount, IReadOnlyList<string> WithoutAccount)> RunningByAccountAsync(
+        CancellationToken cancellationToken)
+    {
+        // Stopped ones too (one call either way): an assignment lasts until the container is removed.
+        var every = await engine.ListContainersAsync(includeStopped: true, cancellationToken);
+        accounts.Retain(every);
+        var running = every.Where(container => container.State is "running" or "paused" && containers.IsParaContainer(container.Name))
+            .Select(container => (Container: container, Account: accounts.AccountOf(container)))
+            .ToList();
+        return ([.. running.Where(entry => entry.Account is not null).GroupBy(entry => entry.Account!, entry => entry.Container, StringComparer.OrdinalIgnoreCase)],
+            running.Where(entry => entry.Account is null).Select(entry => entry.Container.Name).Order(StringComparer.Ordinal).ToArray());
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fed container {Container} with account {Account}'s access token {Fingerprint}")]
     private static partial void LogFed(ILogger logger, string container, string account, string fingerprint);

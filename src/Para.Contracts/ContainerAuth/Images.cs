@@ -36,7 +36,22 @@ public sealed record ContainerSummary(
     DateTimeOffset? ExpiresAt,
     string? Account = null,
     DateTimeOffset? LastFedAt = null,
-    string? FedFingerprint = null);
+    string? FedFingerprint = null,
+    // Where Account comes from (AccountSources); null with Account: the container names no account.
+    string? AccountSource = null);
+
+/// <summary>Where a container's account comes from, strongest first.</summary>
+public static class AccountSources
+{
+    /// <summary><c>para containers assign</c>: Para's own record, since a running container's labels cannot change.</summary>
+    public const string Assigned = "assigned";
+
+    /// <summary>A <c>para.account</c> label given when the container was created (<c>docker run --label</c>).</summary>
+    public const string Label = "label";
+
+    /// <summary>The <c>para.account</c> label of the image Para wrote, inherited by the container.</summary>
+    public const string Image = "image";
+}
 
 public sealed record AuthStatus(
     bool EngineReachable,

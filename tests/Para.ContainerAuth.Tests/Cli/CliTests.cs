@@ -119,6 +119,45 @@ public sealed class CliTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task Containers_assign_and_unassign_print_one_line_and_list_shows_where_the_account_comes_from()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var name = $"{host.Prefix}plain";
+        await docker.StartSessionAsync(host.BaseImage, name);
+        using var cli = ServeForCli(host);
+
+        var (listExit, listOut, _) = await RunAsync("containers", "list");
+        Assert.Equal(0, listExit);
+        Assert.Matches($@"{name}\s+running\s+none\s+-\s+no account\s+{host.BaseImage}", listOut);
+        var (feedExit, feedOut, _) = await RunAsync("containers", "feed");
+        Assert.Equal(0, feedExit);
+        Assert.Matches($@"{name}\s+no account\s+skipped\s+para containers assign {name} ACCOUNT", feedOut);
+
+        var (assignExit, assignOut, assignErr) = await RunAsync("containers", "assign", name, "alice");
+        Assert.True(assignExit == 0, assignErr);
+        var fingerprint = host.Credentials.Issued.Last().Fingerprint;
+        Assert.Equal($"{name} uses account alice (assigned): fed access token {fingerprint}", assignOut.Trim());
+        Assert.Matches($@"{name}\s+running\s+valid\s+\S+ \S+\s+alice \(assigned\)", (await RunAsync("containers", "list")).Out);
+
+        var (unassignExit, unassignOut, _) = await RunAsync("containers", "unassign", name);
+        Assert.Equal(0, unassignExit);
+        Assert.Equal($"{name} is no longer assigned; it has no account (assign one, or start it with --label para.account=NAME)", unassignOut.Trim());
+
+        var (missingExit, missingOut, missingErr) = await RunAsync("containers", "assign", $"{host.Prefix}nothere", "alice");
+        Assert.Equal(1, missingExit);
+        Assert.Empty(missingOut);
+        Assert.Equal(
+            $"para: Container not found: No container named '{host.Prefix}nothere' exists on the engine; 'para containers list' shows Para's containers.",
+            missingErr.Trim());
+        var (unknownExit, _, unknownErr) = await RunAsync("containers", "assign", name, FixedCredentialSource.MissingAccount);
+        Assert.Equal(1, unknownExit);
+        Assert.Equal(
+            $"para: Account not found: The account API has no account named '{FixedCredentialSource.MissingAccount}'; 'para accounts list' shows them.",
+            unknownErr.Trim());
+    }
+
+    [Fact]
     public async Task Auth_status_with_the_engine_away_says_it_is_unreachable_not_that_images_are_missing()
     {
         var folder = Directory.CreateTempSubdirectory("para-dead-docker-");

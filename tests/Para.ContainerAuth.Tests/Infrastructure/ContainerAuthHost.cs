@@ -24,6 +24,7 @@ public sealed class ContainerAuthHost : WebApplicationFactory<Program>
     public const string Key = "container-auth-test-key";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly string? _ownedDataDirectory;
 
     public ContainerAuthHost(DockerFixture docker, string prefix, Action<Dictionary<string, string?>>? configure, DateTimeOffset? now)
     {
@@ -41,7 +42,18 @@ public sealed class ContainerAuthHost : WebApplicationFactory<Program>
             ["Para:ContainerAuth:VerifyTimeout"] = "00:00:30",
         };
         configure?.Invoke(_settings);
+        // Its own data folder (assignments live there), unless the test shares one between hosts.
+        if (!_settings.TryGetValue(ParaDataDirectory.EnvironmentVariable, out var dataDirectory) || dataDirectory is null)
+        {
+            _ownedDataDirectory = Directory.CreateTempSubdirectory("para-container-auth-").FullName;
+            _settings[ParaDataDirectory.EnvironmentVariable] = _ownedDataDirectory;
+        }
+
+        DataDirectory = _settings[ParaDataDirectory.EnvironmentVariable]!;
     }
+
+    /// <summary>The service's data folder (<c>PARA_DATA_DIR</c>).</summary>
+    public string DataDirectory { get; }
 
     public DockerFixture Docker { get; }
 
@@ -101,6 +113,15 @@ public sealed class ContainerAuthHost : WebApplicationFactory<Program>
             .Select(container => container.Name)
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
             .ToArray();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownedDataDirectory is not null && Directory.Exists(_ownedDataDirectory))
+        {
+            Directory.Delete(_ownedDataDirectory, recursive: true);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

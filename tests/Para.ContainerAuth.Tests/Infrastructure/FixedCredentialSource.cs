@@ -11,6 +11,9 @@ namespace Para.ContainerAuth.Tests.Infrastructure;
 public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredentialSource
 {
     public const string BrokenAccount = "broken";
+
+    /// <summary>An account the stand-in account API does not have (every other name exists).</summary>
+    public const string MissingAccount = "nobody-here";
     private int _issued;
 
     /// <summary>Like the account API, leaves the refresh token out unless container-auth asks for it.</summary>
@@ -23,6 +26,9 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
     /// <summary>Like the account API: the fingerprint of the access token issued last for the account.</summary>
     public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken) =>
         Task.FromResult(Issued.LastOrDefault(export => export.AccountName == account)?.Fingerprint);
+
+    public Task<string?> FindAccountNameAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult(account == MissingAccount ? null : account);
 
     public Task<CredentialsExport> GetAsync(string account, CancellationToken cancellationToken)
     {
