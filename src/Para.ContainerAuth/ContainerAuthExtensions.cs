@@ -19,6 +19,8 @@ internal static class ContainerAuthExtensions
                 "Para:ContainerAuth:BaseImage and AuthenticatedImage must differ.")
             .Validate(options => options.ExpiringWithin >= TimeSpan.Zero && options.VerifyTimeout > TimeSpan.Zero,
                 "Para:ContainerAuth:ExpiringWithin must not be negative and VerifyTimeout must be positive.")
+            .Validate(options => options.AutoReauthImagesDelay > TimeSpan.Zero && options.AutoReauthImagesDelay <= TimeSpan.FromHours(1),
+                "Para:ContainerAuth:AutoReauthImagesDelay must be more than 0 and at most 01:00:00.")
             .ValidateOnStart();
 
         builder.AddDockerEngine();
@@ -43,6 +45,7 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<ContainerOperations>();
         builder.Services.AddSingleton<ReauthAllOperation>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddSingleton<AutoImageReauth>();
         builder.Services.AddSingleton<Propagation.FeedLedger>();
         builder.Services.AddSingleton<Propagation.ContainerFeeder>();
         builder.Services.AddHostedService<Propagation.FeedingService>();

@@ -56,6 +56,17 @@ public sealed class ContainerAuthOptions
     [Range(1, 64)]
     public int FeedParallelism { get; set; } = 8;
 
+    /// <summary>
+    /// Whether an account's stale authenticated images are re-baked by themselves after its tokens
+    /// change (default no): one <c>images-auto-reauth</c> job per account, through the reauth-all
+    /// workflow. Running containers do not need it (they are fed in place); containers started
+    /// later begin with a current token instead of waiting for the next feeding pass.
+    /// </summary>
+    public bool AutoReauthImages { get; set; }
+
+    /// <summary>How long after an account's last token change its images are re-baked, so a burst of changes makes one re-bake (default 10 s).</summary>
+    public TimeSpan AutoReauthImagesDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long <c>verify</c> lets the check command run.</summary>
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

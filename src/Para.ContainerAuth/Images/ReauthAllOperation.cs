@@ -68,6 +68,40 @@ public sealed class ReauthAllOperation(
         return new ReauthAllPlan(account, items, unmanaged.Except(named, StringComparer.Ordinal).ToArray());
     }
 
+    /// <summary>
+    /// The account's authenticated images whose token is no longer the account's (<see cref="ImageSummary.Stale"/>),
+    /// each to be made again from the image it was made from. One whose source is gone is left out
+    /// (returned apart): there is nothing to make it from.
+    /// </summary>
+    public async Task<(ReauthAllPlan Plan, IReadOnlyList<string> WithoutSource)> PlanStaleAsync(string account, CancellationToken cancellationToken)
+    {
+        var items = new List<ReauthPlanItem>();
+        var withoutSource = new List<string>();
+        var authenticatedBase = ImageNames.Normalize(Options.AuthenticatedImage);
+        foreach (var image in await catalog.ListImagesAsync(cancellationToken))
+        {
+            if (image.Stale is not true || !string.Equals(image.Account, account, StringComparison.OrdinalIgnoreCase) || !ImageNames.IsAuthenticated(image.Name, Options))
+            {
+                continue;
+            }
+
+            var labels = (await engine.FindImageAsync(image.Name, cancellationToken))?.Labels;
+            var source = string.Equals(image.Name, authenticatedBase, StringComparison.Ordinal)
+                ? Options.BaseImage
+                : labels is null ? null : CredentialLabels.Read(labels, CredentialLabels.SourceImage);
+            if (source is null || await engine.FindImageAsync(source, cancellationToken) is null)
+            {
+                withoutSource.Add(image.Name);
+                continue;
+            }
+
+            items.Add(new ReauthPlanItem(string.Equals(image.Name, authenticatedBase, StringComparison.Ordinal) ? "base" : "image", source, image.Name));
+        }
+
+        return (new ReauthAllPlan(account, [.. items.OrderBy(item => item.Kind == "base" ? 0 : 1).ThenBy(item => item.Target, StringComparer.Ordinal)], []),
+            withoutSource);
+    }
+
     public async Task<JobOutcome> RunAsync(ReauthAllPlan plan, int? maxParallelism, Job job, CancellationToken cancellationToken)
     {
         job.Report("credentials", 0.02, $"asking the account API for {plan.Account}");
@@ -80,7 +114,7 @@ public sealed class ReauthAllOperation(
         {
             var outcome = await RunItemAsync(item, item.Kind == "container"
                 ? async token => (await containers.ReauthAsync(item.Source, new ContainerReauthRequest(), credentials, null, token)).Container
-                : token => authenticator.AuthenticateAsync(item.Source, credentials, token), ct);
+                : token => authenticator.AuthenticateAsync(item.Source, item.Target, credentials, (_, _) => { }, token), ct);
             outcomes.Add(outcome);
             job.Report(item.Kind, (double)Interlocked.Increment(ref done) / total, Describe(outcome));
         }

@@ -10,6 +10,7 @@ namespace Para.ContainerAuth.Propagation;
 /// </summary>
 public sealed partial class FeedingService(
     ContainerFeeder feeder,
+    Images.AutoImageReauth autoImageReauth,
     IAccountsApi accounts,
     IConfiguration configuration,
     IOptions<ContainerAuthOptions> options,
@@ -69,6 +70,7 @@ public sealed partial class FeedingService(
                         feeder.Forget(change.AccountName);
                         var report = await feeder.FeedAsync(change.AccountName, stoppingToken);
                         LogFedAfterChange(logger, change.AccountName, change.Type, report.Fed, report.Containers, report.Took.TotalMilliseconds);
+                        autoImageReauth.TokensChanged(change.AccountName);
                     }
                 }
             }
