@@ -30,14 +30,20 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
         CancellationToken cancellationToken)
     {
         var home = await ResolveHomeAsync(containerId, user, env, cancellationToken);
-        // Checked first: the engine refuses an upload into a missing folder mid-stream, which reads like a broken connection.
-        if (!await engine.PathExistsAsync(containerId, home.Home, cancellationToken))
+        // The three questions at once (they are independent; one engine round trip instead of three
+        // one after the other, about a tenth of a second per image in reauth-all).
+        var homeExists = engine.PathExistsAsync(containerId, home.Home, cancellationToken);
+        var existingAccountDetails = engine.ReadFileAsync(containerId, home.AccountDetailsPath, cancellationToken);
+        var existingCredentialsFile = engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
+        await Task.WhenAll(homeExists, existingAccountDetails, existingCredentialsFile);
+        // Checked before the upload: the engine refuses an upload into a missing folder mid-stream, which reads like a broken connection.
+        if (!await homeExists)
         {
             throw new InvalidOperationException($"The home folder {home.Home} does not exist in the container.");
         }
 
-        var existing = await engine.ReadFileAsync(containerId, home.AccountDetailsPath, cancellationToken);
-        var existingCredentials = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
+        var existing = await existingAccountDetails;
+        var existingCredentials = await existingCredentialsFile;
         using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow(), existingCredentials?.Content);
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
         return home;
