@@ -41,6 +41,7 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddSingleton<Propagation.FeedLedger>();
         builder.Services.AddSingleton<Propagation.ContainerFeeder>();
+        builder.Services.AddSingleton<Propagation.CredentialHarvester>();
         builder.Services.AddHostedService<Propagation.FeedingService>();
         return builder;
     }
