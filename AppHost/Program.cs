@@ -15,7 +15,7 @@ var accounts = builder.AddProject<Projects.Para_Accounts>(ServiceNames.Accounts)
     .WithAccountCommands()
     .WithMetricExportInterval(settings);
 
-builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
+var containerAuth = builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
     .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
     .WithReference(accounts)
     .WaitFor(accounts)
@@ -23,6 +23,11 @@ builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames.ContainerAuth)
     .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
     .WithContainerAuthCommands()
     .WithMetricExportInterval(settings);
+
+// The account API asks container-auth for the tokens of containers that hold a handed-out refresh
+// token before it refreshes one (docs/decisions/0012). A reference, not a wait: container-auth
+// waits for accounts, and a missing container-auth only defers those refreshes.
+accounts.WithReference(containerAuth);
 
 builder.AddParaServiceClients(settings);
 

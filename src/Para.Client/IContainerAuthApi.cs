@@ -54,6 +54,10 @@ public interface IContainerAuthApi
     [Delete("/api/containers/{container}/account")]
     Task<ContainerAccountResult> UnassignAccountAsync(string container, CancellationToken cancellationToken = default);
 
+    /// <summary>The newest credentials in the account's para containers (tokens included: the account API's question before a refresh).</summary>
+    [Post("/api/containers/credentials/harvest")]
+    Task<CredentialsHarvest> HarvestCredentialsAsync([Query] string account, CancellationToken cancellationToken = default);
+
     [Post("/api/containers/{container}/reauth")]
     Task<JobInfo> ReauthContainerAsync(string container, [Body] ContainerReauthRequest request, CancellationToken cancellationToken = default);
 

@@ -48,6 +48,7 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<AutoImageReauth>();
         builder.Services.AddSingleton<Propagation.FeedLedger>();
         builder.Services.AddSingleton<Propagation.ContainerFeeder>();
+        builder.Services.AddSingleton<Propagation.CredentialHarvester>();
         builder.Services.AddHostedService<Propagation.FeedingService>();
         return builder;
     }

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Para.Accounts.Storage;
 using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
+using Para.Contracts.Credentials;
 
 namespace Para.Accounts.Accounts;
 
@@ -37,14 +36,4 @@ internal static class AccountViews
             account.Usage.LastUsedMs is { } lastUsed ? DateTimeOffset.FromUnixTimeMilliseconds(lastUsed) : null),
         account.RequestHistory.Count,
         schedule.StatusOf(account));
-}
-
-/// <summary>
-/// A short, non-reversible name for a secret: the first 12 hex digits of its SHA-256. Enough to
-/// tell two tokens apart in a list or a log, useless for recovering either.
-/// </summary>
-internal static class TokenFingerprint
-{
-    public static string Of(string secret) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..12];
 }

@@ -60,7 +60,9 @@ internal static class AuthHealthDocuments
         account.Refresh.ConsecutiveFailures,
         account.Refresh.NextAttemptAt is { } next && next > now ? next : null,
         account.RequiresReauth,
-        account.LastError);
+        account.LastError,
+        account.Refresh.AdoptionCount,
+        account.RefreshTokenHandedOutAt);
 }
 
 /// <summary>Puts <c>authentication</c> (the sum over accounts) into the <c>/health</c> document.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
 using Para.Accounts.Events;
+using Para.Accounts.Holders;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
 using Para.Accounts.Tokens;
@@ -37,6 +38,9 @@ public static class AccountsServiceExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TokenMetrics>();
+        services.AddOptions<TokenHoldersOptions>().Bind(builder.Configuration.GetSection(TokenHoldersOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenHoldersOptions>, TokenHoldersOptionsValidator>();
+        services.AddSingleton<ITokenHolders, ContainerAuthHolders>();
         services.AddSingleton<TokenManager>();
         services.AddHostedService<TokenRefreshService>();
         // No retries: a retried code or refresh-token request presents a used, single-use credential.
@@ -53,6 +57,8 @@ public static class AccountsServiceExtensions
                     handlers.Remove(resolver);
                 }
             });
+        // One attempt: the refresh waits for it, and a failed question only defers the refresh to the next pass.
+        services.AddHttpClient(ContainerAuthHolders.HttpClientName).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         return builder;
     }
@@ -69,6 +75,7 @@ public static class AccountsServiceExtensions
             // Validated here too (ValidateOnStart would also catch them) so the failure is not logged with a stack trace first.
             _ = app.Services.GetRequiredService<IOptions<OAuthOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<TokenManagerOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<TokenHoldersOptions>>().Value;
             _ = app.Services.GetRequiredService<AccountStore>();
             await app.RunAsync();
             return 0;

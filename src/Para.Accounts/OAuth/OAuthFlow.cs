@@ -3,6 +3,7 @@ using Para.Accounts.Accounts;
 using Para.Accounts.Storage;
 using Para.Accounts.Tokens;
 using Para.Contracts.Accounts;
+using Para.Contracts.Credentials;
 
 namespace Para.Accounts.OAuth;
 

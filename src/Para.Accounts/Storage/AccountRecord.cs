@@ -43,6 +43,14 @@ internal sealed class AccountRecord
 
     public long? LastRefreshMs { get; set; }
 
+    /// <summary>
+    /// When the current refresh token first left the account API (an export with the refresh
+    /// token); null while only Para holds it. Whoever holds it may refresh with it, so the token
+    /// manager asks the holders for newer tokens before it presents it (docs/decisions/0012).
+    /// Cleared when Para's own refresh or a new sign-in gives a token nobody else has.
+    /// </summary>
+    public long? RefreshTokenHandedOutAtMs { get; set; }
+
     public override string ToString() => $"Account {{ Id = {Id}, Name = {Name} }}";
 
     /// <summary>

@@ -130,13 +130,19 @@ internal sealed class AccountStore : IDisposable
             account.ProviderAccount = providerAccount ?? account.ProviderAccount;
             account.RequiresReauth = false;
             account.LastError = null;
+            // A new grant: nobody else holds its refresh token.
+            account.RefreshTokenHandedOutAtMs = null;
         });
 
     /// <summary>
     /// Writes refreshed tokens only if the stored refresh token is still the one that was used, so a
     /// slower writer never overwrites newer tokens.
     /// </summary>
-    public TokenWriteOutcome CompareAndSetTokens(string accountId, string expectedRefreshToken, OAuthTokens tokens, long refreshedAtMs) =>
+    /// <param name="heldOutside">
+    /// The tokens came from someone who keeps them (a container that refreshed by itself): the new
+    /// refresh token is handed out from the start. Otherwise only Para holds it.
+    /// </param>
+    public TokenWriteOutcome CompareAndSetTokens(string accountId, string expectedRefreshToken, OAuthTokens tokens, long refreshedAtMs, bool heldOutside = false) =>
         Write(accountId, account =>
         {
             if (account is null)
@@ -153,7 +159,30 @@ internal sealed class AccountStore : IDisposable
             account.RequiresReauth = false;
             account.LastError = null;
             account.LastRefreshMs = refreshedAtMs;
+            account.RefreshTokenHandedOutAtMs = heldOutside ? refreshedAtMs : null;
             return AccountWrite.Update(account, TokenWriteOutcome.Written);
+        });
+
+    /// <summary>
+    /// Records that the account's current refresh token leaves the account API, in the same record
+    /// whose tokens the caller then hands out; written only the first time for a refresh token.
+    /// </summary>
+    /// <returns>The account as stored afterwards and whether this call wrote it; null when it does not exist.</returns>
+    public (AccountRecord Account, bool Written)? MarkRefreshTokenHandedOut(string accountId, long atMs) =>
+        Write<(AccountRecord, bool)?>(accountId, account =>
+        {
+            if (account is null)
+            {
+                return AccountWrite.Nothing<(AccountRecord, bool)?>(null);
+            }
+
+            if (account.RefreshTokenHandedOutAtMs is not null || account.Tokens is null)
+            {
+                return AccountWrite.Nothing<(AccountRecord, bool)?>((account, false));
+            }
+
+            account.RefreshTokenHandedOutAtMs = atMs;
+            return AccountWrite.Update<(AccountRecord, bool)?>(account, (account, true));
         });
 
     /// <summary>Marks the account as needing re-authentication, unless its tokens changed meanwhile.</summary>

@@ -16,7 +16,10 @@ internal enum RefreshTrigger
     Manual,
 }
 
-/// <summary>One account's refresh numbers as they were at one moment; never a token.</summary>
+/// <summary>
+/// One account's refresh numbers as they were at one moment; never a token. Adoptions (newer
+/// tokens taken from a holder before a refresh) are counted apart: they are neither refreshes nor failures.
+/// </summary>
 internal sealed record AccountRefreshStatus(
     long RefreshCount,
     int ConsecutiveFailures,
@@ -24,7 +27,9 @@ internal sealed record AccountRefreshStatus(
     bool? LastAttemptSucceeded,
     DateTimeOffset? LastSuccess,
     DateTimeOffset? NextAttemptAt,
-    string? LastError)
+    string? LastError,
+    long AdoptionCount = 0,
+    DateTimeOffset? LastAdoption = null)
 {
     public static readonly AccountRefreshStatus None = new(0, 0, null, null, null, null, null);
 }
@@ -108,6 +113,27 @@ internal sealed class AccountRefreshState
                 NextAttemptAt = nextAttemptAt(failures),
                 LastError = error,
             };
+        }
+    }
+
+    /// <summary>Newer tokens were taken from a holder instead of refreshing: the account is fine, nothing reached the provider.</summary>
+    public AccountRefreshStatus RecordAdoption(DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            return _status = _status with { AdoptionCount = _status.AdoptionCount + 1, LastAdoption = at, LastError = null };
+        }
+    }
+
+    /// <summary>
+    /// The refresh did not reach the provider because the holders could not be asked first. No
+    /// failure and no back-off: the next pass tries again; the reason shows as the last error.
+    /// </summary>
+    public AccountRefreshStatus RecordDeferred(string reason)
+    {
+        lock (_lock)
+        {
+            return _status = _status with { LastError = reason };
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
 using Para.Accounts.AuthRefresh;
 using Para.Accounts.Events;
+using Para.Accounts.Holders;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
 using Para.Contracts.Credentials;
@@ -27,6 +28,7 @@ internal sealed partial class TokenManager
     private readonly RefreshSchedule _schedule;
     private readonly TokenMetrics _metrics;
     private readonly ITokenFallback[] _fallbacks;
+    private readonly ITokenHolders _holders;
     private readonly ILogger<TokenManager> _logger;
     private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new(StringComparer.Ordinal);
     private long _stateVersion;
@@ -40,6 +42,7 @@ internal sealed partial class TokenManager
         RefreshSchedule schedule,
         TokenMetrics metrics,
         IEnumerable<ITokenFallback> fallbacks,
+        ITokenHolders holders,
         ILogger<TokenManager> logger)
     {
         _store = store;
@@ -50,6 +53,7 @@ internal sealed partial class TokenManager
         _schedule = schedule;
         _metrics = metrics;
         _fallbacks = [.. fallbacks];
+        _holders = holders;
         _logger = logger;
     }
 
@@ -96,11 +100,32 @@ internal sealed partial class TokenManager
         static ValidAccessToken Valid(AccountRecord record) => new(record.Id, record.Name, record.Tokens!.AccessToken, record.Tokens.ExpiresAtMs);
     }
 
-    /// <summary>The account's credentials in Claude Code's file format, with a token valid long enough.</summary>
+    /// <summary>
+    /// The account's credentials in Claude Code's file format, with a token valid long enough.
+    /// With the refresh token, the account is first marked as having handed it out, durably, so
+    /// that from then on (restarts included) its refreshes ask the holders first.
+    /// </summary>
     public async Task<CredentialsExport> ExportAsync(string accountIdOrName, bool includeRefreshToken, string defaultScopes, CancellationToken cancellationToken)
     {
         var valid = await GetValidAccessTokenAsync(accountIdOrName, cancellationToken);
-        var account = _store.Find(valid.AccountId) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+        AccountRecord account;
+        if (includeRefreshToken)
+        {
+            var marked = _store.MarkRefreshTokenHandedOut(valid.AccountId, _time.GetUtcNow().ToUnixTimeMilliseconds())
+                ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+            account = marked.Account;
+            if (marked.Written)
+            {
+                // Before the token leaves: a crash must not forget that someone may hold it.
+                _store.MakeDurable();
+                LogHandedOut(_logger, account.Name);
+            }
+        }
+        else
+        {
+            account = _store.Find(valid.AccountId) ?? throw TokenUnavailableException.NotFound(accountIdOrName);
+        }
+
         var tokens = account.Tokens!;
         // A refresh may have landed between the two reads: export what is stored now, which is newer still.
         var export = ClaudeCodeCredentials.From(account, tokens, includeRefreshToken, defaultScopes, _schedule.DueAt(tokens));
@@ -277,6 +302,32 @@ internal sealed partial class TokenManager
         activity?.SetTag(AccountsTelemetry.AccountIdTag, accountId);
         activity?.SetTag(AccountsTelemetry.AccountNameTag, account.Name);
         activity?.SetTag("para.refresh.trigger", TriggerName(trigger));
+        if (account.RefreshTokenHandedOutAtMs is not null)
+        {
+            // Someone was given this refresh token and may have spent it: look before presenting it.
+            var look = await LookAtHoldersAsync(account, tokens, trigger);
+            if (look.Result is { } settled)
+            {
+                if (settled.Success)
+                {
+                    AccountsTelemetry.Succeeded(activity, look.Adopted is null ? "unchanged" : "adopted");
+                }
+                else
+                {
+                    AccountsTelemetry.Failed(activity, "deferred", settled.Message);
+                }
+
+                return settled;
+            }
+
+            if (look.Adopted is { } adopted)
+            {
+                // Adopted but already due (the holder's token is old too): refresh with the adopted one, which only Para presents now.
+                account = _store.Find(accountId) ?? account;
+                tokens = adopted;
+            }
+        }
+
         var started = _time.GetTimestamp();
         var attempt = await AttemptAsync(account, tokens);
         var elapsed = _time.GetElapsedTime(started);
@@ -354,6 +405,95 @@ internal sealed partial class TokenManager
         }
     }
 
+    /// <summary>
+    /// Asks the holders of a handed-out refresh token for newer tokens. Newer ones are adopted
+    /// (the refresh is then unnecessary unless they are due too); holders that cannot be asked
+    /// defer the refresh, because the token Para holds may already be spent.
+    /// </summary>
+    private async Task<HolderLook> LookAtHoldersAsync(AccountRecord account, OAuthTokens stored, RefreshTrigger trigger)
+    {
+        var state = State(account.Id);
+        HeldTokens? held;
+        try
+        {
+            held = await _holders.FindNewestAsync(account.Name, CancellationToken.None);
+        }
+        catch (TokenHoldersUnavailableException exception)
+        {
+            var reason = $"Refresh of account '{account.Name}' deferred: its refresh token was handed out and its holders cannot be asked first ({exception.Message}); "
+                + $"it is not presented while a container may have used it. Start container-auth, or sign in again: para accounts reauth {account.Name}";
+            state.RecordDeferred(reason);
+            Interlocked.Increment(ref _stateVersion);
+            _metrics.RecordHolderLook(TriggerName(trigger), "deferred");
+            LogDeferred(_logger, account.Name, exception.Message);
+            return new HolderLook(TokenOperationResult.Failed(reason, shouldRetry: true), null);
+        }
+
+        if (held is null)
+        {
+            _metrics.RecordHolderLook(TriggerName(trigger), "none");
+            return new HolderLook(null, null);
+        }
+
+        switch (TryAdopt(account, stored, held.Tokens, $"container {held.Holder}", heldOutside: true))
+        {
+            case (TokenWriteOutcome.Written, { } adopted):
+                state.RecordAdoption(_time.GetUtcNow());
+                Interlocked.Increment(ref _stateVersion);
+                _metrics.RecordHolderLook(TriggerName(trigger), "adopted");
+                var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(adopted.ExpiresAtMs);
+                return !_schedule.IsDue(adopted) && StaysValid(adopted)
+                    ? new HolderLook(TokenOperationResult.Succeeded($"Took newer tokens for account '{account.Name}' from container {held.Holder}; no refresh needed.", expiresAt), adopted)
+                    : new HolderLook(null, adopted);
+            case (TokenWriteOutcome.Stale, _):
+                // Para's tokens changed while it looked (a sign-in): those win, and the old refresh token is not presented.
+                _metrics.RecordHolderLook(TriggerName(trigger), "stale");
+                return new HolderLook(TokenOperationResult.Succeeded($"Account '{account.Name}' already has newer tokens."), null);
+            case (TokenWriteOutcome.NotFound, _):
+                return new HolderLook(TokenOperationResult.Failed("The account was removed while it was refreshed.", shouldRetry: false), null);
+            default:
+                _metrics.RecordHolderLook(TriggerName(trigger), "none");
+                return new HolderLook(null, null);
+        }
+    }
+
+    /// <summary>
+    /// The one adopt path, for the holders and the fallbacks: tokens found elsewhere are taken only
+    /// when they are newer (another refresh token and a later expiry), with compare-and-set on the
+    /// refresh token Para held, so tokens Para got meanwhile are never overwritten.
+    /// </summary>
+    /// <returns>Null when the found tokens are not newer; otherwise the write's outcome and the tokens written.</returns>
+    private (TokenWriteOutcome Outcome, OAuthTokens? Tokens)? TryAdopt(AccountRecord account, OAuthTokens stored, ClaudeAiOauth found, string source, bool heldOutside)
+    {
+        if (found.AccessToken.Length == 0 || found.RefreshToken.Length == 0 || found.ExpiresAt <= stored.ExpiresAtMs
+            || string.Equals(found.RefreshToken, stored.RefreshToken, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var imported = new OAuthTokens
+        {
+            AccessToken = found.AccessToken,
+            RefreshToken = found.RefreshToken,
+            ExpiresAtMs = found.ExpiresAt,
+            TokenType = stored.TokenType,
+            Scope = found.Scopes is { Count: > 0 } scopes ? string.Join(' ', scopes) : stored.Scope,
+            RefreshTokenIssuedAtMs = now,
+        };
+        var outcome = _store.CompareAndSetTokens(account.Id, stored.RefreshToken, imported, now, heldOutside);
+        if (outcome != TokenWriteOutcome.Written)
+        {
+            return (outcome, null);
+        }
+
+        _store.MakeDurable();
+        LogImported(_logger, account.Name, source, TokenFingerprint.Of(imported.AccessToken));
+        // Every consumer hears it as new tokens; container-auth feeds them to the account's other containers.
+        _events.Publish(AccountEventTypes.Refreshed, account.Id, account.Name);
+        return (outcome, imported);
+    }
+
     private async Task<Attempt?> TryFallbacksAsync(AccountRecord account, OAuthTokens stored)
     {
         foreach (var fallback in _fallbacks)
@@ -370,26 +510,8 @@ internal sealed partial class TokenManager
                 continue;
             }
 
-            if (found is null || found.ExpiresAt <= stored.ExpiresAtMs || string.Equals(found.RefreshToken, stored.RefreshToken, StringComparison.Ordinal))
+            if (found is not null && TryAdopt(account, stored, found, fallback.Name, heldOutside: false) is (TokenWriteOutcome.Written, { } imported))
             {
-                continue;
-            }
-
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var imported = new OAuthTokens
-            {
-                AccessToken = found.AccessToken,
-                RefreshToken = found.RefreshToken,
-                ExpiresAtMs = found.ExpiresAt,
-                TokenType = stored.TokenType,
-                Scope = string.Join(' ', found.Scopes),
-                RefreshTokenIssuedAtMs = now,
-            };
-            if (_store.CompareAndSetTokens(account.Id, stored.RefreshToken, imported, now) == TokenWriteOutcome.Written)
-            {
-                _store.MakeDurable();
-                LogImported(_logger, account.Name, fallback.Name, TokenFingerprint.Of(imported.AccessToken));
-                _events.Publish(AccountEventTypes.Refreshed, account.Id, account.Name);
                 return new Attempt(
                     TokenOperationResult.Succeeded($"Took newer tokens for account '{account.Name}' from the {fallback.Name}.", DateTimeOffset.FromUnixTimeMilliseconds(imported.ExpiresAtMs)),
                     fallback.Name,
@@ -417,7 +539,8 @@ internal sealed partial class TokenManager
             account.AutoRefresh,
             account.RequiresReauth ? account.LastError : refresh.LastError ?? account.LastError,
             refresh,
-            IsAuthenticated: !account.RequiresReauth && expiresAt > _time.GetUtcNow() && refresh.ConsecutiveFailures == 0);
+            IsAuthenticated: !account.RequiresReauth && expiresAt > _time.GetUtcNow() && refresh.ConsecutiveFailures == 0,
+            account.RefreshTokenHandedOutAtMs is { } handedOut ? DateTimeOffset.FromUnixTimeMilliseconds(handedOut) : null);
     }
 
     private AccountRefreshState State(string accountId) => _states.GetOrAdd(accountId, static _ => new AccountRefreshState());
@@ -433,6 +556,9 @@ internal sealed partial class TokenManager
     private static long Milliseconds(TimeSpan duration) => (long)Math.Ceiling(Math.Max(0, duration.TotalMilliseconds));
 
     private sealed record Attempt(TokenOperationResult Result, string Source, string? FailureReason);
+
+    /// <summary>What looking at the holders settled: a result that ends the refresh, and the tokens adopted, if any.</summary>
+    private sealed record HolderLook(TokenOperationResult? Result, OAuthTokens? Adopted);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed account {AccountName}: access token {Fingerprint} expires at {ExpiresAt:u}")]
     private static partial void LogRefreshed(ILogger logger, string accountName, string fingerprint, DateTimeOffset expiresAt);
@@ -451,6 +577,12 @@ internal sealed partial class TokenManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Source} could not be read for account {AccountName} ({ExceptionType})")]
     private static partial void LogFallbackFailed(ILogger logger, string source, string accountName, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountName}'s refresh token is handed out: its refreshes ask the holders first")]
+    private static partial void LogHandedOut(ILogger logger, string accountName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh of account {AccountName} deferred: its refresh token was handed out and the holders cannot be asked ({Reason})")]
+    private static partial void LogDeferred(ILogger logger, string accountName, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Credentials of account {AccountName} exported (access token {Fingerprint}) {Form}")]
     private static partial void LogExported(ILogger logger, string accountName, string fingerprint, string form);

@@ -15,6 +15,7 @@ internal sealed class TokenMetrics
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _holderLooks;
     private readonly AccountStore _store;
     private readonly TimeProvider _timeProvider;
 
@@ -26,6 +27,8 @@ internal sealed class TokenMetrics
         _refreshes = Meter.CreateCounter<long>("para.auth.refresh.count", "{refresh}", "Authentication refresh attempts.");
         _failures = Meter.CreateCounter<long>("para.auth.refresh.failures", "{refresh}", "Authentication refresh attempts that failed.");
         _duration = Meter.CreateHistogram<double>("para.auth.refresh.duration", "ms", "Time one authentication refresh took.");
+        _holderLooks = Meter.CreateCounter<long>("para.auth.holder_looks", "{look}",
+            "Looks at the holders of a handed-out refresh token before a refresh: adopted, none, stale or deferred.");
         Meter.CreateObservableGauge("para.token.expires_in", ObserveExpiresIn, "s", "Seconds until each account's access token expires.");
     }
 
@@ -45,6 +48,10 @@ internal sealed class TokenMetrics
             _failures.Add(1, new TagList { { "para.auth.trigger", trigger }, { "para.auth.reason", failureReason ?? "failed" } });
         }
     }
+
+    /// <summary>One look at the holders before a refresh; an adoption or a deferral is not a refresh attempt.</summary>
+    public void RecordHolderLook(string trigger, string outcome) =>
+        _holderLooks.Add(1, new TagList { { "para.auth.trigger", trigger }, { "para.auth.outcome", outcome } });
 
     private IEnumerable<Measurement<double>> ObserveExpiresIn()
     {

@@ -106,7 +106,8 @@ internal sealed record AccountTokenStatus(
     bool AutoRefresh,
     string? LastError,
     AccountRefreshStatus Refresh,
-    bool IsAuthenticated);
+    bool IsAuthenticated,
+    DateTimeOffset? RefreshTokenHandedOutAt = null);
 
 /// <summary>An access token and when it expires. <see cref="ToString"/> never shows the token.</summary>
 internal sealed record ValidAccessToken(string AccountId, string AccountName, string AccessToken, long ExpiresAtMs)

@@ -21,6 +21,8 @@ public static class ContainersApi
             .WithSummary("Every para container with the credential status of the files inside it.");
         group.MapPost("/feed", FeedContainers).WithName("FeedContainers")
             .WithSummary("The account's (?account=, default every account) current credentials into its running containers, in place.");
+        group.MapPost("/credentials/harvest", HarvestCredentials).WithName("HarvestCredentials")
+            .WithSummary("The newest credentials in the account's (?account=) para containers, running or stopped; for the account API before it refreshes a handed-out refresh token.");
         group.MapPost("/{container}/reauth", ReauthContainer).WithName("ReauthContainer")
             .WithSummary("Job: fresh credentials into a para container in place; optional commit and restart.");
         return group;
@@ -35,6 +37,18 @@ public static class ContainersApi
     {
         await services.Engine.EnsureAvailableAsync(cancellationToken);
         return TypedResults.Ok(await feeder.FeedAsync(string.IsNullOrWhiteSpace(account) ? null : account.Trim(), cancellationToken));
+    }
+
+    public static async Task<Results<Ok<CredentialsHarvest>, ValidationProblem>> HarvestCredentials(string? account, Propagation.CredentialHarvester harvester,
+        [AsParameters] ContainerAuthServices services, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = ["Name the account: ?account=NAME."] });
+        }
+
+        await services.Engine.EnsureAvailableAsync(cancellationToken);
+        return TypedResults.Ok(await harvester.HarvestAsync(account.Trim(), cancellationToken));
     }
 
     public static async Task<Results<Accepted<JobInfo>, ValidationProblem, ProblemHttpResult>> ReauthContainer(string container,

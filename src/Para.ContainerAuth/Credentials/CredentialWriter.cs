@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Docker;
 using Para.Contracts.Credentials;
@@ -22,6 +23,7 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
     public async Task FeedAsync(string containerId, CredentialHome home, CredentialsExport credentials, CancellationToken cancellationToken)
     {
         var existing = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
+        KeepNewer(existing?.Content, credentials);
         using var archive = CredentialArchive.CreateFeed(credentials, home, existing?.Content, timeProvider.GetUtcNow());
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
     }
@@ -44,8 +46,39 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
 
         var existing = await existingAccountDetails;
         var existingCredentials = await existingCredentialsFile;
+        KeepNewer(existingCredentials?.Content, credentials);
         using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow(), existingCredentials?.Content);
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
         return home;
     }
+
+    /// <summary>
+    /// A file holding another refresh token with a later expiry than the one to write: Claude Code
+    /// in the container refreshed by itself (the opt-in refresh token), and what Para would write
+    /// is older, its refresh token possibly spent. Left as it is; the account API adopts it
+    /// before it next refreshes (docs/decisions/0012).
+    /// </summary>
+    /// <exception cref="NewerCredentialsHeldException">The file holds newer tokens.</exception>
+    private static void KeepNewer(byte[]? existing, CredentialsExport credentials)
+    {
+        ClaudeAiOauth? held;
+        try
+        {
+            held = existing is { Length: > 0 } ? JsonSerializer.Deserialize<ClaudeCredentialsFile>(existing)?.ClaudeAiOauth : null;
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        var ours = credentials.Credentials.ClaudeAiOauth;
+        if (held is { RefreshToken.Length: > 0 } && held.ExpiresAt > ours.ExpiresAt && !string.Equals(held.RefreshToken, ours.RefreshToken, StringComparison.Ordinal))
+        {
+            throw new NewerCredentialsHeldException(
+                $"It holds newer tokens than account {credentials.AccountName}'s (access token {TokenFingerprint.Of(held.AccessToken)}, refreshed inside); left as they are until Para adopts them.");
+        }
+    }
 }
+
+/// <summary>A container's credentials are newer than the ones to be written; the message names fingerprints only.</summary>
+public sealed class NewerCredentialsHeldException(string message) : InvalidOperationException(message);

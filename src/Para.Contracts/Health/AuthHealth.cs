@@ -24,6 +24,9 @@ public sealed record AuthHealthDocument(
 /// <summary>
 /// One account's refresh state. <see cref="NextAttemptAt"/> is set while a cooldown or a failure
 /// back-off holds the next refresh; <see cref="Status"/> is a token status (ok, expiring, ...).
+/// <see cref="RefreshTokenHandedOutAt"/> is set while the account's refresh token is held outside
+/// Para (exported with it): its refreshes then ask the holders first, and
+/// <see cref="Adoptions"/> counts the newer tokens taken from them instead of refreshing.
 /// </summary>
 public sealed record AccountAuthHealth(
     string Id,
@@ -37,7 +40,9 @@ public sealed record AccountAuthHealth(
     int ConsecutiveFailures,
     DateTimeOffset? NextAttemptAt,
     bool RequiresReauth,
-    string? LastError);
+    string? LastError,
+    long Adoptions = 0,
+    DateTimeOffset? RefreshTokenHandedOutAt = null);
 
 public static class AuthHealthStatuses
 {

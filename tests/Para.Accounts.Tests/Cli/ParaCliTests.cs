@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Para.Accounts.Tests.Infrastructure;
 using Para.Contracts.Accounts;
+using Para.Contracts.Credentials;
 
 namespace Para.Accounts.Tests.Cli;
 
@@ -31,7 +32,7 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
         Assert.Equal(0, list.ExitCode);
         var row = Assert.Single(list.Output.Split('\n'), line => line.StartsWith("work ", StringComparison.Ordinal));
         Assert.Contains(" ok ", row, StringComparison.Ordinal);
-        Assert.Contains(_factory.Store.Find("work")!.Tokens is { } tokens ? Para.Accounts.Accounts.TokenFingerprint.Of(tokens.AccessToken) : "?", row, StringComparison.Ordinal);
+        Assert.Contains(_factory.Store.Find("work")!.Tokens is { } tokens ? TokenFingerprint.Of(tokens.AccessToken) : "?", row, StringComparison.Ordinal);
         AssertNoTokens(add.Output + add.Error + list.Output);
     }
 

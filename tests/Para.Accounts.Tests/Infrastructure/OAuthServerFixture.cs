@@ -90,6 +90,7 @@ public sealed class OAuthServerFixture : IAsyncLifetime
 
         _app = builder.Build();
         _app.Use(SerializeTokenRequestsAsync);
+        _app.Use(CountRejectedRefreshesAsync);
         _app.UseAuthentication();
         _app.MapGet("/connect/authorize", Authorize);
         _app.MapPost("/connect/token", (Func<HttpContext, Task<IResult>>)IssueTokensAsync);
@@ -121,6 +122,50 @@ public sealed class OAuthServerFixture : IAsyncLifetime
         }
 
         await applications.CreateAsync(descriptor);
+    }
+
+    /// <summary>
+    /// Refresh requests the server refused with <c>invalid_grant</c>: a used, revoked or unknown
+    /// refresh token was presented. With this server's settings one such request also revokes the
+    /// whole chain, so a test that expects no holder to present a spent token expects 0 here.
+    /// </summary>
+    public int RejectedRefreshes => Volatile.Read(ref _rejectedRefreshes);
+
+    private int _rejectedRefreshes;
+
+    /// <summary>Reads each refresh answer as it leaves the server (inside the serializing gate) and counts the <c>invalid_grant</c> ones.</summary>
+    private async Task CountRejectedRefreshesAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/connect/token") || !context.Request.HasFormContentType
+            || (await context.Request.ReadFormAsync(context.RequestAborted))["grant_type"] != GrantTypes.RefreshToken)
+        {
+            await next(context);
+            return;
+        }
+
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status400BadRequest && buffer.Length > 0)
+        {
+            using var answer = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
+            if (answer.RootElement.TryGetProperty("error", out var error) && error.GetString() == Errors.InvalidGrant)
+            {
+                Interlocked.Increment(ref _rejectedRefreshes);
+            }
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
     /// <summary>Plays the user: follows the authorize URL and returns what the provider's page would show, <c>code#state</c>.</summary>
