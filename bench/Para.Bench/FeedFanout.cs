@@ -39,7 +39,7 @@ internal static class FeedFanout
         var source = new ChangingCredentials();
         var ledger = new FeedLedger();
         var containers = new ContainerOperations(engine, writer, source, new Para.ContainerAuth.Images.TemporaryContainers(options), ledger, options, TimeProvider.System);
-        var feeder = new ContainerFeeder(engine, writer, source, containers, ledger, options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
+        var feeder = new ContainerFeeder(engine, writer, source, containers, ledger, new Para.ContainerAuth.Events.ContainerAuthEventHub(options, TimeProvider.System), options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
 
         foreach (var count in counts)
         {

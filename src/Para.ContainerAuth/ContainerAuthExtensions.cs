@@ -2,6 +2,7 @@ using Para.Client;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Events;
 using Para.ContainerAuth.Images;
 using Para.ContainerAuth.Jobs;
 
@@ -18,11 +19,14 @@ internal static class ContainerAuthExtensions
                 "Para:ContainerAuth:BaseImage and AuthenticatedImage must differ.")
             .Validate(options => options.ExpiringWithin >= TimeSpan.Zero && options.VerifyTimeout > TimeSpan.Zero,
                 "Para:ContainerAuth:ExpiringWithin must not be negative and VerifyTimeout must be positive.")
+            .Validate(options => options.EventHeartbeatInterval >= TimeSpan.FromMilliseconds(100) && options.EventHeartbeatInterval <= TimeSpan.FromMinutes(5),
+                "Para:ContainerAuth:EventHeartbeatInterval must be between 100 ms and 5 minutes.")
             .ValidateOnStart();
 
         builder.AddDockerEngine();
         builder.Services.AddParaClients(builder.Configuration);
         builder.Services.AddSingleton<ICredentialSource, AccountsCredentialSource>();
+        builder.Services.AddSingleton<Events.ContainerAuthEventHub>();
         builder.Services.AddSingleton<CredentialWriter>();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.Services.AddSingleton<TemporaryContainers>();
@@ -42,6 +46,10 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<Propagation.FeedLedger>();
         builder.Services.AddSingleton<Propagation.ContainerFeeder>();
         builder.Services.AddHostedService<Propagation.FeedingService>();
+        builder.Services.AddSingleton<Propagation.FeedPassSignal>();
+        builder.Services.AddSingleton<StaleImages>();
+        builder.Services.AddSingleton<Propagation.EngineEventFollower>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Propagation.EngineEventFollower>());
         return builder;
     }
 
@@ -52,6 +60,7 @@ internal static class ContainerAuthExtensions
         app.MapContainersApi();
         app.MapVerifyApi();
         app.MapJobsApi();
+        app.MapEventsApi();
         return app;
     }
 }

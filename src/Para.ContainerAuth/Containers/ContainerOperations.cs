@@ -40,7 +40,7 @@ public sealed class ContainerOperations(
             var fed = ledger.LastFed(container.Id);
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
                 CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt,
-                CredentialLabels.Read(container.Labels, CredentialLabels.Account), fed?.At, fed?.Fingerprint));
+                CredentialLabels.Read(container.Labels, CredentialLabels.Account), fed?.At, fed?.Fingerprint, expiresAt - Options.ExpiringWithin));
         }
 
         return summaries;

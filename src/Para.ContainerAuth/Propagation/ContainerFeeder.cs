@@ -22,6 +22,7 @@ public sealed partial class ContainerFeeder(
     ICredentialSource credentials,
     ContainerOperations containers,
     FeedLedger ledger,
+    Events.ContainerAuthEventHub events,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider,
     ILogger<ContainerFeeder> logger)
@@ -153,11 +154,13 @@ public sealed partial class ContainerFeeder(
 
             ledger.Record(container.Id, new FedRecord(export.Fingerprint, timeProvider.GetUtcNow(), export.AccountName));
             LogFed(logger, container.Name, export.AccountName, export.Fingerprint);
+            events.ContainerFed(container.Name, container.Id, export);
             return new FeedOutcome(container.Name, export.AccountName, true, export.Fingerprint, $"fed access token {export.Fingerprint}");
         }
         catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException or InvalidOperationException)
         {
             LogFeedFailed(logger, container.Name, exception.Message);
+            events.ContainerFeedFailed(container.Name, export.AccountName, exception.Message);
             return new FeedOutcome(container.Name, export.AccountName, false, null, exception.Message);
         }
     }
