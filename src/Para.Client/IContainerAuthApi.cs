@@ -7,6 +7,9 @@ namespace Para.Client;
 /// <summary>The container-auth service, as the console, the CLI and the tests see it.</summary>
 public interface IContainerAuthApi
 {
+    /// <summary>The underlying client (base address, admin key): <see cref="ContainerAuthEventStream"/> reads <c>/api/events</c> with it.</summary>
+    HttpClient Client { get; }
+
     [Get("/health")]
     Task<IApiResponse<HealthDocument>> GetHealthAsync(CancellationToken cancellationToken = default);
 

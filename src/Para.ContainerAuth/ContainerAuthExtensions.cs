@@ -3,6 +3,7 @@ using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Containers;
 using Para.ContainerAuth.Credentials;
 using Para.ContainerAuth.Docker;
+using Para.ContainerAuth.Events;
 using Para.ContainerAuth.Images;
 using Para.ContainerAuth.Jobs;
 
@@ -21,11 +22,14 @@ internal static class ContainerAuthExtensions
                 "Para:ContainerAuth:ExpiringWithin must not be negative and VerifyTimeout must be positive.")
             .Validate(options => options.AutoReauthImagesDelay > TimeSpan.Zero && options.AutoReauthImagesDelay <= TimeSpan.FromHours(1),
                 "Para:ContainerAuth:AutoReauthImagesDelay must be more than 0 and at most 01:00:00.")
+            .Validate(options => options.EventHeartbeatInterval >= TimeSpan.FromMilliseconds(100) && options.EventHeartbeatInterval <= TimeSpan.FromMinutes(5),
+                "Para:ContainerAuth:EventHeartbeatInterval must be between 100 ms and 5 minutes.")
             .ValidateOnStart();
 
         builder.AddDockerEngine();
         builder.Services.AddParaClients(builder.Configuration);
         builder.Services.AddSingleton<ICredentialSource, AccountsCredentialSource>();
+        builder.Services.AddSingleton<Events.ContainerAuthEventHub>();
         builder.Services.AddSingleton<CredentialWriter>();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.Services.AddSingleton<TemporaryContainers>();
@@ -50,6 +54,10 @@ internal static class ContainerAuthExtensions
         builder.Services.AddSingleton<Propagation.ContainerFeeder>();
         builder.Services.AddSingleton<Propagation.CredentialHarvester>();
         builder.Services.AddHostedService<Propagation.FeedingService>();
+        builder.Services.AddSingleton<Propagation.FeedPassSignal>();
+        builder.Services.AddSingleton<StaleImages>();
+        builder.Services.AddSingleton<Propagation.EngineEventFollower>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Propagation.EngineEventFollower>());
         return builder;
     }
 
@@ -61,6 +69,7 @@ internal static class ContainerAuthExtensions
         app.MapContainerAccountApi();
         app.MapVerifyApi();
         app.MapJobsApi();
+        app.MapEventsApi();
         return app;
     }
 }

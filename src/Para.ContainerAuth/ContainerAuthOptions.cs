@@ -52,6 +52,12 @@ public sealed class ContainerAuthOptions
     /// <summary>How often running containers are checked for credentials older than their account's (default 15 s).</summary>
     public TimeSpan FeedScanInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often <c>GET /api/events</c> sends a heartbeat when nothing else happened (default 15 s),
+    /// so a client can tell a quiet stream from a dead connection.
+    /// </summary>
+    public TimeSpan EventHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How many containers are fed at once (default 8).</summary>
     [Range(1, 64)]
     public int FeedParallelism { get; set; } = 8;

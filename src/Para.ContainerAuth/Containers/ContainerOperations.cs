@@ -44,7 +44,7 @@ public sealed class ContainerOperations(
             var (account, source) = accountOf[container.Id];
             summaries.Add(new ContainerSummary(container.Name, container.Id, container.Image, container.State,
                 CredentialLabels.StatusOf(expiresAt, refreshDueAt: null, now, Options.ExpiringWithin), expiresAt,
-                account, fed?.At, fed?.Fingerprint, source));
+                account, fed?.At, fed?.Fingerprint, source, expiresAt - Options.ExpiringWithin));
         }
 
         return summaries;

@@ -1,6 +1,9 @@
 using System.Formats.Tar;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -306,6 +309,68 @@ public sealed class DockerEngine : IDisposable
         }
     });
 
+    /// <summary>
+    /// The engine's events that change what Para shows or feeds, as they happen: containers
+    /// starting, dying and being removed; images tagged, untagged and deleted. Runs until cancelled;
+    /// a broken stream (the engine going away) ends it with <see cref="DockerUnavailableException"/>.
+    /// With <paramref name="since"/> (a time of the engine's, from an event it sent) the engine first
+    /// replays what it still holds from then on.
+    /// </summary>
+    public async IAsyncEnumerable<EngineEvent> WatchEventsAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerEventsParameters
+        {
+            Since = since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true, ["image"] = true },
+                ["event"] = WatchedActions.ToDictionary(action => action, _ => true),
+            },
+        };
+        var events = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var monitoring = MonitorEventsAsync(parameters, events.Writer, stop.Token);
+        try
+        {
+            await foreach (var engineEvent in events.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return engineEvent;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await monitoring;
+        }
+    }
+
+    private static readonly string[] WatchedActions = ["start", "die", "destroy", "tag", "untag", "delete"];
+
+    private async Task MonitorEventsAsync(ContainerEventsParameters parameters, ChannelWriter<EngineEvent> events, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await Client.System.MonitorEventsAsync(parameters, new EventProgress(this, events), cancellationToken);
+            failure = new DockerUnavailableException($"Docker engine at {Endpoint} closed its event stream.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (DockerApiException exception)
+        {
+            NoteAnswer();
+            failure = new DockerOperationException($"Docker answered {(int)exception.StatusCode}: {EngineMessage(exception.ResponseBody)}", exception);
+        }
+        catch (Exception exception) when (IsTransportFailure(exception) || exception is OperationCanceledException)
+        {
+            Volatile.Write(ref _unreachable, 1);
+            failure = new DockerUnavailableException($"Docker engine at {Endpoint} is unreachable: {Cause(exception)}", exception);
+        }
+
+        events.TryComplete(failure);
+    }
+
     public Task<IReadOnlyList<string>> ListVolumesAsync(string prefix, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         var volumes = await Client.Volumes.ListAsync(new VolumesListParameters(), cancellationToken);
@@ -402,6 +467,24 @@ public sealed class DockerEngine : IDisposable
         }
 
         return body.Split('\n', 2)[0].Trim();
+    }
+
+    /// <summary>Synchronous, so events keep their order; the first one also tells that the engine answers.</summary>
+    private sealed class EventProgress(DockerEngine engine, ChannelWriter<EngineEvent> events) : IProgress<Message>
+    {
+        public void Report(Message value)
+        {
+            engine.NoteAnswer();
+            if (value.Type is not { } type || value.Action is not { } action || value.Actor?.ID is not { } id)
+            {
+                return;
+            }
+
+            var time = value.TimeNano is { } nanos ? DateTimeOffset.UnixEpoch.AddTicks(nanos / 100)
+                : value.Time is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : (DateTimeOffset?)null;
+            events.TryWrite(new EngineEvent(type, action, id, ToDictionary(value.Actor.Attributes), time));
+        }
     }
 
     /// <summary>Synchronous, so build lines keep their order (Progress&lt;T&gt; posts to the pool).</summary>

@@ -29,3 +29,16 @@ public sealed record EngineVersion(string Version, string ApiVersion);
 
 /// <summary>A file read out of a container with the metadata <c>verify</c> checks.</summary>
 public sealed record EngineFile(string Path, byte[] Content, int Mode, int Uid, int Gid);
+
+/// <summary>
+/// One event of the engine's stream: <c>container</c> start, die, destroy or <c>image</c> tag, untag,
+/// delete. Attributes hold a container's name, image and labels, or an image's name (for untag and
+/// delete only its id); <see cref="Time"/> is the engine's clock.
+/// </summary>
+public sealed record EngineEvent(string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes, DateTimeOffset? Time)
+{
+    public const string ContainerType = "container";
+    public const string ImageType = "image";
+
+    public string? Name => Attributes.TryGetValue("name", out var name) ? name : null;
+}

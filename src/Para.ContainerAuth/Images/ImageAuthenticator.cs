@@ -14,6 +14,7 @@ public sealed class ImageAuthenticator(
     DockerEngine engine,
     CredentialWriter writer,
     TemporaryContainers temporaries,
+    Events.ContainerAuthEventHub events,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider)
 {
@@ -49,6 +50,7 @@ public sealed class ImageAuthenticator(
             step("commit", $"{targetImage} (files in {home.Home}, uid {home.Uid})");
             var replaced = await engine.FindImageAsync(targetImage, cancellationToken);
             var id = await engine.CommitAsync(containerId, targetImage, cancellationToken);
+            events.ImageAuthenticated(ImageNames.Normalize(targetImage), credentials, replaced: replaced is not null);
             if (replaced is not null && replaced.Id != id)
             {
                 await RemoveIfUnusedAsync(replaced.Id);

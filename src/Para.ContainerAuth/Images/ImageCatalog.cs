@@ -36,7 +36,8 @@ public sealed class ImageCatalog(DockerEngine engine, TemporaryContainers tempor
             return new ImageSummary(tag, image.Id, image.Created, CredentialLabels.StatusOf(image.Labels, now, Options.ExpiringWithin),
                 account, CredentialLabels.ReadTime(image.Labels, CredentialLabels.AuthenticatedAt),
                 expiresAt, fingerprint,
-                CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken), stale);
+                CredentialLabels.Read(image.Labels, CredentialLabels.RefreshToken), stale,
+                CredentialLabels.ReadTime(image.Labels, CredentialLabels.RefreshDueAt) ?? expiresAt - Options.ExpiringWithin);
         }).ToArray();
     }
 

@@ -5,9 +5,10 @@ namespace Para.ContainerAuth.Jobs;
 
 /// <summary>
 /// One background operation and its step events. Readers of the events get everything so far and
-/// then each new step as it comes, until the job ends.
+/// then each new step as it comes, until the job ends. <paramref name="onStep"/> hears each step
+/// as it is recorded (the service-wide event stream); it must not block.
 /// </summary>
-public sealed class Job(string id, string kind, string target, DateTimeOffset startedAt, TimeProvider timeProvider)
+public sealed class Job(string id, string kind, string target, DateTimeOffset startedAt, TimeProvider timeProvider, Action<Job, JobEvent>? onStep = null)
 {
     private readonly Lock _gate = new();
     private readonly List<JobEvent> _events = [];
@@ -20,11 +21,15 @@ public sealed class Job(string id, string kind, string target, DateTimeOffset st
 
     public string Id { get; } = id;
 
+    public string Kind { get; } = kind;
+
+    public string Target { get; } = target;
+
     public JobInfo Snapshot()
     {
         lock (_gate)
         {
-            return new JobInfo(Id, kind, target, _state, _progress, startedAt, _finishedAt, _error, _result);
+            return new JobInfo(Id, Kind, Target, _state, _progress, startedAt, _finishedAt, _error, _result);
         }
     }
 
@@ -99,8 +104,10 @@ public sealed class Job(string id, string kind, string target, DateTimeOffset st
 
     private void AppendLocked(string step, string? message)
     {
-        _events.Add(new JobEvent(Id, _events.Count + 1, timeProvider.GetUtcNow(), step, _progress, message,
-            step is "done" ? JobStates.Succeeded : step is "failed" ? JobStates.Failed : JobStates.Running));
+        var jobEvent = new JobEvent(Id, _events.Count + 1, timeProvider.GetUtcNow(), step, _progress, message,
+            step is "done" ? JobStates.Succeeded : step is "failed" ? JobStates.Failed : JobStates.Running);
+        _events.Add(jobEvent);
+        onStep?.Invoke(this, jobEvent);
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.TrySetResult();

@@ -12,7 +12,8 @@ namespace Para.ContainerAuth.Jobs;
 public sealed record JobOutcome(object? Result, string? Message, string? Error = null);
 
 /// <summary>Starts jobs in the background and keeps the latest ones for <c>/api/jobs</c>.</summary>
-public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger, IMeterFactory meterFactory)
+public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicationLifetime lifetime, Events.ContainerAuthEventHub events,
+    ILogger<JobRunner> logger, IMeterFactory meterFactory)
 {
     public const string MeterName = "Para.ContainerAuth";
     private const int Retained = 200;
@@ -24,7 +25,7 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
 
     public Job Start(string kind, string target, Func<Job, CancellationToken, Task<JobOutcome>> work)
     {
-        var job = new Job(Guid.NewGuid().ToString("n")[..12], kind, target, timeProvider.GetUtcNow(), timeProvider);
+        var job = new Job(Guid.NewGuid().ToString("n")[..12], kind, target, timeProvider.GetUtcNow(), timeProvider, PublishStep);
         _jobs[job.Id] = job;
         _order.Enqueue(job.Id);
         while (_order.Count > Retained && _order.TryDequeue(out var old))
@@ -36,6 +37,21 @@ public sealed partial class JobRunner(TimeProvider timeProvider, IHostApplicatio
         _ = Task.Run(() => RunAsync(job, kind, target, work), CancellationToken.None);
         return job;
     }
+
+    /// <summary>Each step on the service-wide stream: the first as the job's start, the last as its end.</summary>
+    private void PublishStep(Job job, JobEvent step) => events.Publish(new Contracts.Events.ContainerAuthEvent(
+        step.Sequence == 1 ? Contracts.Events.ContainerAuthEventTypes.JobStarted
+        : step.State == JobStates.Running ? Contracts.Events.ContainerAuthEventTypes.JobProgress
+        : Contracts.Events.ContainerAuthEventTypes.JobFinished)
+    {
+        Timestamp = step.At,
+        JobId = job.Id,
+        JobKind = job.Kind,
+        JobTarget = job.Target,
+        Status = step.State,
+        Progress = step.Progress,
+        Message = step.Message,
+    });
 
     public Job? Find(string id) => _jobs.GetValueOrDefault(id);
 

@@ -24,6 +24,7 @@ public sealed partial class ContainerFeeder(
     ContainerOperations containers,
     ContainerAccounts accounts,
     FeedLedger ledger,
+    Events.ContainerAuthEventHub events,
     IOptions<ContainerAuthOptions> options,
     TimeProvider timeProvider,
     ILogger<ContainerFeeder> logger)
@@ -164,11 +165,13 @@ public sealed partial class ContainerFeeder(
 
             ledger.Record(container.Id, new FedRecord(export.Fingerprint, timeProvider.GetUtcNow(), export.AccountName));
             LogFed(logger, container.Name, export.AccountName, export.Fingerprint);
+            events.ContainerFed(container.Name, container.Id, export);
             return new FeedOutcome(container.Name, export.AccountName, true, export.Fingerprint, $"fed access token {export.Fingerprint}");
         }
         catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException or InvalidOperationException)
         {
             LogFeedFailed(logger, container.Name, exception.Message);
+            events.ContainerFeedFailed(container.Name, export.AccountName, exception.Message);
             return new FeedOutcome(container.Name, export.AccountName, false, null, exception.Message);
         }
     }

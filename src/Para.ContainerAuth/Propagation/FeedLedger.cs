@@ -11,6 +11,9 @@ public sealed class FeedLedger
 
     public void Record(string containerId, FedRecord record) => _fed[containerId] = record;
 
+    /// <summary>The container stopped or went away: whatever it holds, it is fed afresh when it runs again.</summary>
+    public void Forget(string containerId) => _fed.TryRemove(containerId, out _);
+
     /// <summary>Forgets containers that no longer run, so the ledger does not grow with every container ever fed.</summary>
     public void Retain(IReadOnlySet<string> running)
     {

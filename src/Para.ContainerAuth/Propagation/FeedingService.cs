@@ -6,11 +6,15 @@ namespace Para.ContainerAuth.Propagation;
 
 /// <summary>
 /// Runs the feeder: at once for an account whose tokens changed (the account API's change feed),
-/// and on a slow periodic pass for containers started since, or missed while a feed was down.
+/// at once when the engine says a para container started (<see cref="EngineEventFollower"/> asks
+/// through <see cref="FeedPassSignal"/>), and on a slow periodic pass as the safety net for
+/// anything either stream missed.
 /// </summary>
 public sealed partial class FeedingService(
     ContainerFeeder feeder,
     Images.AutoImageReauth autoImageReauth,
+    FeedPassSignal passRequests,
+    Images.StaleImages staleImages,
     IAccountsApi accounts,
     IConfiguration configuration,
     IOptions<ContainerAuthOptions> options,
@@ -42,7 +46,7 @@ public sealed partial class FeedingService(
                     LogPassFailed(logger, exception.GetType().Name);
                 }
 
-                await Task.Delay(ScanInterval(), timeProvider, stoppingToken);
+                await passRequests.WaitAsync(ScanInterval(), timeProvider, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,6 +75,7 @@ public sealed partial class FeedingService(
                         var report = await feeder.FeedAsync(change.AccountName, stoppingToken);
                         LogFedAfterChange(logger, change.AccountName, change.Type, report.Fed, report.Containers, report.Took.TotalMilliseconds);
                         autoImageReauth.TokensChanged(change.AccountName);
+                        await staleImages.PublishAsync(change.AccountName, stoppingToken);
                     }
                 }
             }

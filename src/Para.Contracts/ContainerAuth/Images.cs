@@ -24,7 +24,10 @@ public sealed record ImageSummary(
     string? RefreshToken = null,
     // True when the account's tokens changed since the image was written: a container started
     // from it now gets an old access token (fed within one pass once it runs). Null when unknown.
-    bool? Stale = null);
+    bool? Stale = null,
+    // From then on the credentials read as "expiring", so a client can keep the status current
+    // between two reads; null when there are none.
+    DateTimeOffset? ExpiringFrom = null);
 
 /// <summary>A para container with the credentials it holds right now (read from its file system).</summary>
 public sealed record ContainerSummary(
@@ -38,7 +41,9 @@ public sealed record ContainerSummary(
     DateTimeOffset? LastFedAt = null,
     string? FedFingerprint = null,
     // Where Account comes from (AccountSources); null with Account: the container names no account.
-    string? AccountSource = null);
+    string? AccountSource = null,
+    // As on ImageSummary: from then on the credentials inside read as "expiring".
+    DateTimeOffset? ExpiringFrom = null);
 
 /// <summary>Where a container's account comes from, strongest first.</summary>
 public static class AccountSources

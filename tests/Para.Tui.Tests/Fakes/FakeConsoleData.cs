@@ -9,6 +9,7 @@ namespace Para.Tui.Tests.Fakes;
 internal sealed class FakeConsoleData : IParaConsoleData
 {
     private readonly Channel<ConsoleEvent> _events = Channel.CreateUnbounded<ConsoleEvent>();
+    private readonly Channel<ConsoleEvent> _containerAuthEvents = Channel.CreateUnbounded<ConsoleEvent>();
 
     public IReadOnlyList<AccountRow> Accounts { get; set; } = [];
 
@@ -30,6 +31,10 @@ internal sealed class FakeConsoleData : IParaConsoleData
     public int CallsTo(string name) => Calls.Count(call => call.StartsWith(name, StringComparison.Ordinal));
 
     public void Publish(ConsoleEvent consoleEvent) => _events.Writer.TryWrite(consoleEvent);
+
+    /// <summary>An event on container-auth's stream, as the Refit data wraps it.</summary>
+    public void Publish(Para.Contracts.Events.ContainerAuthEvent change) =>
+        _containerAuthEvents.Writer.TryWrite(new ConsoleEvent(change.Timestamp, "container-auth", change.Type, change.Container ?? change.Image ?? change.JobId ?? "") { ContainerAuth = change });
 
     public Task<IReadOnlyList<AccountRow>> GetAccountsAsync(CancellationToken cancellationToken) => Answer("GetAccounts", Accounts);
 
@@ -76,6 +81,20 @@ internal sealed class FakeConsoleData : IParaConsoleData
         }
 
         await foreach (var consoleEvent in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return consoleEvent;
+        }
+    }
+
+    public async IAsyncEnumerable<ConsoleEvent> WatchContainerAuthEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("WatchContainerAuthEvents");
+        if (Failures.TryGetValue("WatchContainerAuthEvents", out var failure))
+        {
+            throw failure;
+        }
+
+        await foreach (var consoleEvent in _containerAuthEvents.Reader.ReadAllAsync(cancellationToken))
         {
             yield return consoleEvent;
         }

@@ -42,15 +42,20 @@ internal static class Fixtures
     public static IReadOnlyList<ImageRow> Images =>
     [
         new("para-authenticated:latest", "work", Now.AddHours(-1), Now.AddHours(7), "valid"),
-        new("para-dev-authenticated:latest", "work", Now.AddHours(-1), Now.AddMinutes(20), "expiring"),
+        new("para-dev-authenticated:latest", "work", Now.AddHours(-1), Now.AddMinutes(20), "expiring") { Stale = true },
         new("para-web-authenticated:latest", "home", Now.AddDays(-2), Now.AddDays(-1), "expired"),
         new("para-claude:latest", null, null, null, "none"),
     ];
 
     public static IReadOnlyList<ContainerRow> Containers =>
     [
-        new("para-dev-1", "para-dev-authenticated:latest", "running", "valid", Now.AddHours(6)),
-        new("para-web-1", "para-web-authenticated:latest", "exited", "expired", Now.AddDays(-1)),
+        new("para-dev-1", "para-dev-authenticated:latest", "running", "valid", Now.AddHours(6))
+        {
+            Account = "work",
+            LastFedAt = Now.AddSeconds(-12),
+            FedFingerprint = "sha256:3f9a1c27b0de",
+        },
+        new("para-web-1", "para-web-authenticated:latest", "exited", "expired", Now.AddDays(-1)) { Account = "home" },
     ];
 
     public static IReadOnlyList<JobRow> Jobs =>

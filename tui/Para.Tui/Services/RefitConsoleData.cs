@@ -163,13 +163,23 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     public async Task<IReadOnlyList<ImageRow>> GetImagesAsync(CancellationToken cancellationToken)
     {
         var images = await containerAuth.ListImagesAsync(cancellationToken).ConfigureAwait(false);
-        return [.. images.Select(image => new ImageRow(image.Name, image.Account, image.AuthenticatedAt, image.ExpiresAt, image.CredentialStatus))];
+        return [.. images.Select(image => new ImageRow(image.Name, image.Account, image.AuthenticatedAt, image.ExpiresAt, image.CredentialStatus)
+        {
+            Stale = image.Stale == true,
+            ExpiringFrom = image.ExpiringFrom,
+        })];
     }
 
     public async Task<IReadOnlyList<ContainerRow>> GetContainersAsync(CancellationToken cancellationToken)
     {
         var containers = await containerAuth.ListContainersAsync(cancellationToken).ConfigureAwait(false);
-        return [.. containers.Select(container => new ContainerRow(container.Name, container.Image, container.State, container.CredentialStatus, container.ExpiresAt))];
+        return [.. containers.Select(container => new ContainerRow(container.Name, container.Image, container.State, container.CredentialStatus, container.ExpiresAt)
+        {
+            Account = container.Account,
+            LastFedAt = container.LastFedAt,
+            FedFingerprint = container.FedFingerprint,
+            ExpiringFrom = container.ExpiringFrom,
+        })];
     }
 
     public async Task<IReadOnlyList<JobRow>> GetJobsAsync(CancellationToken cancellationToken)
@@ -219,8 +229,7 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
 
     /// <summary>
     /// The account API's change feed, one log entry per event; every entry makes the console reload.
-    /// The container-auth service has no service-wide stream (only per-job events), so its tabs
-    /// follow by polling. Ends when the server closes the stream; throws when the connection breaks.
+    /// Ends when the server closes the stream; throws when the connection breaks.
     /// </summary>
     public async IAsyncEnumerable<ConsoleEvent> WatchEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -236,6 +245,22 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     }
 
     private HttpClient AccountsHttpClient() => accounts.Client;
+
+    /// <summary>
+    /// Container-auth's stream (<c>GET /api/events</c>): each event carries what changed, so the
+    /// Images, Containers and Jobs rows change in place. Throws when the connection breaks or the
+    /// stream stays silent past its heartbeats.
+    /// </summary>
+    public async IAsyncEnumerable<ConsoleEvent> WatchContainerAuthEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var change in ContainerAuthEventStream.ReadAsync(containerAuth.Client, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var subject = change.Type == ContainerAuthEventTypes.Connected ? "event stream"
+                : change.Container ?? change.Image ?? (change.JobKind is { } kind ? $"{kind} {change.JobTarget}".Trim() : "engine");
+            var detail = change.Fingerprint is { } fingerprint ? $"{change.Account} {fingerprint}".Trim() : OneLine(change.Message);
+            yield return new ConsoleEvent(change.Timestamp, ServiceNames.ContainerAuth, change.Type, subject, detail) { ContainerAuth = change };
+        }
+    }
 
     private static string? OneLine(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Split('\n', 2)[0].Trim();

@@ -36,6 +36,37 @@ public static class ConsoleFormat
     public static string Ago(DateTimeOffset? at, DateTimeOffset now) =>
         at is { } when ? (now - when < TimeSpan.FromSeconds(1) ? "just now" : $"{Span(now - when)} ago") : "never";
 
+    /// <summary><c>12s ago</c>, <c>4m ago</c>, <c>3h ago</c>, <c>2d ago</c> (one unit, for narrow columns), or <c>never</c>.</summary>
+    public static string AgoShort(DateTimeOffset? at, DateTimeOffset now)
+    {
+        if (at is not { } when)
+        {
+            return "never";
+        }
+
+        var span = now - when;
+        return span < TimeSpan.FromSeconds(1) ? "just now"
+            : span < TimeSpan.FromMinutes(1) ? $"{(int)span.TotalSeconds}s ago"
+            : span < TimeSpan.FromHours(1) ? $"{(int)span.TotalMinutes}m ago"
+            : span < TimeSpan.FromDays(1) ? $"{(int)span.TotalHours}h ago"
+            : $"{(int)span.TotalDays}d ago";
+    }
+
+    /// <summary>
+    /// The service's credential word (valid, expiring, expired, none) moved on to <paramref name="now"/>:
+    /// with no poll, a row read as valid must still turn expiring and expired on time.
+    /// </summary>
+    public static string CredentialWord(string word, DateTimeOffset? expiresAt, DateTimeOffset? expiringFrom, DateTimeOffset now) =>
+        expiresAt is not { } end || word is not ("valid" or "expiring" or "expired") ? word
+        : end <= now ? "expired"
+        : expiringFrom is { } from && from <= now ? "expiring"
+        : expiringFrom is null ? word
+        : "valid";
+
+    /// <summary><c>0123abcd</c>: the first 8 hex digits of a <c>sha256:</c> fingerprint, or <c>-</c>.</summary>
+    public static string Fingerprint(string? fingerprint) =>
+        fingerprint is null ? "-" : (fingerprint.StartsWith("sha256:", StringComparison.Ordinal) ? fingerprint[7..] : fingerprint) is var hex && hex.Length > 8 ? hex[..8] : hex;
+
     /// <summary>The age of something as a span, or <c>-</c>.</summary>
     public static string Age(DateTimeOffset? since, DateTimeOffset now) => since is { } start ? Span(now - start) : "-";
 

@@ -43,7 +43,18 @@ public sealed record ImageRow(
     string? AuthenticatedBy,
     DateTimeOffset? AuthenticatedAt,
     DateTimeOffset? CredentialsExpireAt,
-    string Status);
+    string Status)
+{
+    /// <summary>The account's token changed since the image was written: a container started from it begins with an old token.</summary>
+    public bool Stale { get; init; }
+
+    /// <summary>From then on the credentials read as expiring, so the status word stays current between reads.</summary>
+    public DateTimeOffset? ExpiringFrom { get; init; }
+
+    /// <summary>The status word at <paramref name="now"/>, with the stale mark.</summary>
+    public string StatusAt(DateTimeOffset now) =>
+        ConsoleFormat.CredentialWord(Status, CredentialsExpireAt, ExpiringFrom, now) + (Stale ? ", stale" : "");
+}
 
 /// <summary>A para container and the state of the credentials inside it.</summary>
 public sealed record ContainerRow(
@@ -51,7 +62,19 @@ public sealed record ContainerRow(
     string Image,
     string State,
     string CredentialStatus,
-    DateTimeOffset? CredentialsExpireAt);
+    DateTimeOffset? CredentialsExpireAt)
+{
+    public string? Account { get; init; }
+
+    /// <summary>When Para last wrote the account's token into it, and that token's fingerprint.</summary>
+    public DateTimeOffset? LastFedAt { get; init; }
+
+    public string? FedFingerprint { get; init; }
+
+    public DateTimeOffset? ExpiringFrom { get; init; }
+
+    public string CredentialsAt(DateTimeOffset now) => ConsoleFormat.CredentialWord(CredentialStatus, CredentialsExpireAt, ExpiringFrom, now);
+}
 
 /// <summary>Both services' health plus the auth refresh numbers, taken at one moment.</summary>
 public sealed record HealthSnapshot(ServiceHealth Accounts, ServiceHealth ContainerAuth, AuthRefreshNumbers? Authentication)
@@ -94,7 +117,11 @@ public enum JobState
 }
 
 /// <summary>One event from either service's event stream (account or image events).</summary>
-public sealed record ConsoleEvent(DateTimeOffset At, string Source, string Kind, string Subject, string? Detail = null);
+public sealed record ConsoleEvent(DateTimeOffset At, string Source, string Kind, string Subject, string? Detail = null)
+{
+    /// <summary>For the container-auth stream: the event itself, so the Images, Containers and Jobs rows change in place.</summary>
+    public Para.Contracts.Events.ContainerAuthEvent? ContainerAuth { get; init; }
+}
 
 /// <summary>A started OAuth authorization: the URL to open and the state the pasted code must carry.</summary>
 public sealed record OAuthStart(Uri AuthorizeUrl, string State, DateTimeOffset ExpiresAt);

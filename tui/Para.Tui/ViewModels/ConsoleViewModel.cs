@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Para.Client;
 using Para.Contracts;
+using Para.Contracts.ContainerAuth;
+using Para.Contracts.Events;
 
 namespace Para.Tui.ViewModels;
 
@@ -57,15 +59,18 @@ public sealed class ConsoleViewModel
             new("Account", (i, _) => i.AuthenticatedBy ?? "-"),
             new("Authenticated", (i, now) => ConsoleFormat.Ago(i.AuthenticatedAt, now), (i, _) => i.AuthenticatedAt),
             new("Expires", (i, now) => ConsoleFormat.Countdown(i.CredentialsExpireAt, now), (i, _) => i.CredentialsExpireAt),
-            new("Status", (i, _) => i.Status),
+            new("Status", (i, now) => i.StatusAt(now)),
         ], i => i.Name);
         Containers = new("Containers",
         [
             new("Container", (c, _) => c.Name),
-            new("Image", (c, _) => c.Image),
+            new("Account", (c, _) => c.Account ?? "-"),
             new("State", (c, _) => c.State),
-            new("Credentials", (c, _) => c.CredentialStatus),
+            new("Credentials", (c, now) => c.CredentialsAt(now)),
+            new("Fed", (c, now) => ConsoleFormat.AgoShort(c.LastFedAt, now), (c, _) => c.LastFedAt),
+            new("Token", (c, _) => ConsoleFormat.Fingerprint(c.FedFingerprint)),
             new("Expires", (c, now) => ConsoleFormat.Countdown(c.CredentialsExpireAt, now), (c, _) => c.CredentialsExpireAt),
+            new("Image", (c, _) => c.Image),
         ], c => c.Name);
         Jobs = new("Jobs",
         [
@@ -196,6 +201,12 @@ public sealed class ConsoleViewModel
     public void ApplyEvent(ConsoleEvent consoleEvent)
     {
         EventsSeen++;
+        if (consoleEvent.ContainerAuth?.Type == ContainerAuthEventTypes.JobProgress)
+        {
+            // A job's steps show on its row; the log keeps its start and end.
+            return;
+        }
+
         _log.Add(consoleEvent);
         if (_log.Count > LogCapacity)
         {
@@ -203,14 +214,127 @@ public sealed class ConsoleViewModel
         }
     }
 
-    /// <summary>Why the event stream is not live (the Health tab shows it), or null.</summary>
+    /// <summary>Why the account API's event stream is not live (the Health tab shows it), or null.</summary>
     public string? EventStreamError { get; private set; }
+
+    /// <summary>Why container-auth's event stream is not live, or null.</summary>
+    public string? ContainerAuthStreamError { get; private set; }
+
+    private bool? _accountsLive;
+    private bool? _containerAuthLive;
+
+    /// <summary>
+    /// While container-auth's stream is live its tabs (Images, Containers, Jobs) change from its
+    /// events alone; the poll reads them only while it is down.
+    /// </summary>
+    public bool ContainerAuthEventsLive => _containerAuthLive == true;
+
+    /// <summary>The sections container-auth's stream keeps current.</summary>
+    public static readonly IReadOnlySet<string> ContainerAuthSections = new HashSet<string>(StringComparer.Ordinal) { "images", "containers", "jobs" };
 
     public void EventStream(bool live, string? reason = null)
     {
-        EventStreamState = live ? "events: live" : "events: polling";
+        _accountsLive = live;
         EventStreamError = live ? null : reason;
+        UpdateEventStreamState();
     }
+
+    public void ContainerAuthEventStream(bool live, string? reason = null)
+    {
+        _containerAuthLive = live;
+        ContainerAuthStreamError = live ? null : reason;
+        UpdateEventStreamState();
+    }
+
+    // "live" only when no stream is down: then nothing is polled but health and accounts.
+    private void UpdateEventStreamState() =>
+        EventStreamState = _accountsLive == false || _containerAuthLive == false ? "events: polling"
+            : _accountsLive == true || _containerAuthLive == true ? "events: live"
+            : "events: connecting";
+
+    /// <summary>
+    /// A container-auth event changes the rows it names in place (no poll); returns the sections
+    /// to read again because the event cannot say enough (a row it does not know, a removed image
+    /// the engine names only by id, a stream that just (re)connected).
+    /// </summary>
+    public IReadOnlySet<string> ApplyContainerAuthEvent(ContainerAuthEvent change)
+    {
+        var reload = new HashSet<string>(StringComparer.Ordinal);
+        switch (change.Type)
+        {
+            case ContainerAuthEventTypes.Connected:
+                reload.UnionWith(ContainerAuthSections);
+                break;
+            case ContainerAuthEventTypes.EngineReconnected:
+                reload.UnionWith(["images", "containers"]);
+                break;
+            case ContainerAuthEventTypes.ImageTagged or ContainerAuthEventTypes.ImageRemoved:
+                reload.Add("images");
+                break;
+            case ContainerAuthEventTypes.ImageAuthenticated or ContainerAuthEventTypes.ImageReauthenticated:
+                UpdateOrReload(Images, change.Image, "images", reload, image => image with
+                {
+                    AuthenticatedBy = change.Account,
+                    AuthenticatedAt = change.Timestamp,
+                    CredentialsExpireAt = change.ExpiresAt,
+                    ExpiringFrom = change.ExpiringFrom,
+                    Status = change.Status ?? image.Status,
+                    Stale = false,
+                });
+                break;
+            case ContainerAuthEventTypes.ImageStale:
+                UpdateOrReload(Images, change.Image, "images", reload, image => image with { Stale = true });
+                break;
+            case ContainerAuthEventTypes.ContainerStarted:
+                UpdateOrReload(Containers, change.Container, "containers", reload, container => container with { State = "running" });
+                break;
+            case ContainerAuthEventTypes.ContainerStopped:
+                UpdateOrReload(Containers, change.Container, "containers", reload, container => container with { State = "exited" });
+                break;
+            case ContainerAuthEventTypes.ContainerRemoved when change.Container is { } name:
+                Containers.Update(name, _ => null);
+                break;
+            case ContainerAuthEventTypes.ContainerFed:
+                UpdateOrReload(Containers, change.Container, "containers", reload, container => container with
+                {
+                    Account = change.Account ?? container.Account,
+                    LastFedAt = change.Timestamp,
+                    FedFingerprint = change.Fingerprint,
+                    CredentialsExpireAt = change.ExpiresAt,
+                    ExpiringFrom = change.ExpiringFrom,
+                    CredentialStatus = change.Status ?? container.CredentialStatus,
+                });
+                break;
+            case ContainerAuthEventTypes.JobStarted or ContainerAuthEventTypes.JobProgress or ContainerAuthEventTypes.JobFinished when change.JobId is { } id:
+                var state = JobStateOf(change.Status);
+                var finished = state is JobState.Succeeded or JobState.Failed ? change.Timestamp : (DateTimeOffset?)null;
+                if (!Jobs.Update(id, job => job with { State = state, Progress = change.Progress ?? job.Progress, Step = change.Message ?? job.Step, FinishedAt = finished ?? job.FinishedAt }))
+                {
+                    // Newest first, as the service lists them.
+                    Jobs.Replace([new JobRow(id, change.JobKind ?? "job", change.JobTarget ?? "", state, change.Progress ?? 0, change.Message, change.Timestamp, finished), .. Jobs.All]);
+                }
+
+                break;
+        }
+
+        return reload;
+    }
+
+    private static void UpdateOrReload<T>(TableState<T> table, string? name, string section, HashSet<string> reload, Func<T, T> change)
+    {
+        if (name is null || !table.Update(name, row => change(row)))
+        {
+            reload.Add(section);
+        }
+    }
+
+    private static JobState JobStateOf(string? state) => state switch
+    {
+        JobStates.Running => JobState.Running,
+        JobStates.Succeeded => JobState.Succeeded,
+        JobStates.Failed => JobState.Failed,
+        _ => JobState.Queued,
+    };
 
     /// <summary>
     /// Follows the services' event stream until cancelled, reconnecting by itself: the stream
@@ -219,14 +343,22 @@ public sealed class ConsoleViewModel
     /// after each failed attempt up to <see cref="ConsoleOptions.MaxReconnectDelay"/>, and starts
     /// again from the first delay once a stream delivered. Waits use the view model's clock.
     /// </summary>
-    public async IAsyncEnumerable<EventStreamUpdate> FollowEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<EventStreamUpdate> FollowEventsAsync(CancellationToken cancellationToken) =>
+        FollowAsync(_data.WatchEventsAsync, EventStream, cancellationToken);
+
+    /// <summary>The same for container-auth's stream (images, containers, jobs): its state is kept apart, as is its polling fallback.</summary>
+    public IAsyncEnumerable<EventStreamUpdate> FollowContainerAuthEventsAsync(CancellationToken cancellationToken) =>
+        FollowAsync(_data.WatchContainerAuthEventsAsync, ContainerAuthEventStream, cancellationToken);
+
+    private async IAsyncEnumerable<EventStreamUpdate> FollowAsync(Func<CancellationToken, IAsyncEnumerable<ConsoleEvent>> watch, Action<bool, string?> setState,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var delay = Options.ReconnectDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
             var live = false;
             string? broken = null;
-            var stream = _data.WatchEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var stream = watch(cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
                 while (broken is null)
@@ -253,7 +385,7 @@ public sealed class ConsoleViewModel
                     {
                         live = true;
                         delay = Options.ReconnectDelay;
-                        yield return new EventStreamUpdate(() => EventStream(true));
+                        yield return new EventStreamUpdate(() => setState(true, null));
                     }
 
                     var consoleEvent = stream.Current;
@@ -265,7 +397,7 @@ public sealed class ConsoleViewModel
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            yield return new EventStreamUpdate(() => EventStream(false, broken));
+            yield return new EventStreamUpdate(() => setState(false, broken));
             if (!await WaitAsync(delay, cancellationToken).ConfigureAwait(false))
             {
                 yield break;

@@ -42,6 +42,12 @@ public interface IParaConsoleData
 
     Task<OperationResult> VerifyAsync(VerifyTarget target, string name, CancellationToken cancellationToken);
 
-    /// <summary>Both services' event streams merged; ends or throws when a stream breaks.</summary>
+    /// <summary>The account API's event stream; ends or throws when it breaks.</summary>
     IAsyncEnumerable<ConsoleEvent> WatchEventsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Container-auth's event stream, each event with <see cref="ConsoleEvent.ContainerAuth"/> set;
+    /// ends or throws when it breaks, or stays silent past its heartbeats.
+    /// </summary>
+    IAsyncEnumerable<ConsoleEvent> WatchContainerAuthEventsAsync(CancellationToken cancellationToken);
 }

@@ -64,6 +64,54 @@ public sealed class TableState<T>(string title, IReadOnlyList<TableColumn<T>> co
         Loaded = true;
     }
 
+    /// <summary>
+    /// Changes the row with <paramref name="rowKey"/> in place (an event said how); false when there
+    /// is none, so the caller can read the list instead. A null result removes the row.
+    /// </summary>
+    public bool Update(string rowKey, Func<T, T?> change)
+    {
+        var index = -1;
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            if (string.Equals(key(_rows[i]), rowKey, StringComparison.Ordinal))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var changed = change(_rows[index]);
+        var rows = _rows.ToList();
+        if (changed is null)
+        {
+            rows.RemoveAt(index);
+        }
+        else if (!EqualityComparer<T>.Default.Equals(changed, rows[index]))
+        {
+            rows[index] = changed;
+        }
+        else
+        {
+            return true;
+        }
+
+        _rows = rows;
+        Version++;
+        return true;
+    }
+
+    /// <summary>Adds a row an event described in full.</summary>
+    public void Add(T row)
+    {
+        _rows = [.. _rows, row];
+        Version++;
+    }
+
     /// <summary>Keeps the rows and records why the load failed.</summary>
     public void Fail(string error)
     {

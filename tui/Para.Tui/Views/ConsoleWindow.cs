@@ -117,13 +117,45 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
 
     public bool QuitRequested { get; private set; }
 
-    /// <summary>Loads everything once, then polls, counts down, and listens to the event stream.</summary>
+    /// <summary>Loads everything once, then polls, counts down, and listens to both services' event streams.</summary>
     public void Start()
     {
         ReloadAll();
-        Every(_model.Options.PollInterval, ReloadAll);
+        Every(_model.Options.PollInterval, Poll);
         Every(TimeSpan.FromSeconds(1), Tick);
-        _ = Task.Run(FollowEventsAsync);
+        _ = Task.Run(() => FollowEventsAsync(_model.FollowEventsAsync));
+        _ = Task.Run(() => FollowEventsAsync(_model.FollowContainerAuthEventsAsync));
+    }
+
+    /// <summary>The timer's reload: container-auth's tabs only while its stream is down (the fallback).</summary>
+    private void Poll()
+    {
+        foreach (var (section, work) in _model.Loads())
+        {
+            if (!(_model.ContainerAuthEventsLive && ConsoleViewModel.ContainerAuthSections.Contains(section)))
+            {
+                Work.Run(section, work, () => Render(section));
+            }
+        }
+    }
+
+    private readonly HashSet<string> _reloadAgain = new(StringComparer.Ordinal);
+
+    /// <summary>Reads one section now; if a read of it is under way, once more after it (an event may be newer than that read).</summary>
+    private void Reload(string section)
+    {
+        var work = _model.Loads().First(load => load.Section == section).Work;
+        if (!Work.Run(section, work, () =>
+        {
+            Render(section);
+            if (_reloadAgain.Remove(section))
+            {
+                Reload(section);
+            }
+        }))
+        {
+            _reloadAgain.Add(section);
+        }
     }
 
     private void Every(TimeSpan interval, Action action)
@@ -167,20 +199,40 @@ internal sealed class ConsoleWindow : Window, IConsoleHost
         }
     }
 
-    /// <summary>Applies what the view model's event-stream loop brings (it reconnects by itself).</summary>
-    private async Task FollowEventsAsync()
+    /// <summary>
+    /// Applies what a view-model event-stream loop brings (it reconnects by itself). An account
+    /// event reloads everything; a container-auth event changes its rows in place and reads again
+    /// only what it could not say.
+    /// </summary>
+    private async Task FollowEventsAsync(Func<CancellationToken, IAsyncEnumerable<EventStreamUpdate>> follow)
     {
         try
         {
-            await foreach (var update in _model.FollowEventsAsync(_stopping.Token).ConfigureAwait(false))
+            await foreach (var update in follow(_stopping.Token).ConfigureAwait(false))
             {
                 Work.Post(() =>
                 {
                     update.Apply();
                     RenderHeader();
-                    if (update.Event is not null)
+                    if (update.Event is not { } consoleEvent)
                     {
-                        Jobs.ShowLog(_model.Log, _model.EventsSeen);
+                        return;
+                    }
+
+                    Jobs.ShowLog(_model.Log, _model.EventsSeen);
+                    if (consoleEvent.ContainerAuth is { } change)
+                    {
+                        foreach (var section in _model.ApplyContainerAuthEvent(change))
+                        {
+                            Reload(section);
+                        }
+
+                        Images.Refresh();
+                        Containers.Refresh();
+                        Jobs.Refresh();
+                    }
+                    else
+                    {
                         ReloadAll();
                     }
                 });

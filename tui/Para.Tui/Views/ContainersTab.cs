@@ -15,5 +15,5 @@ internal sealed class ContainersTab(TableState<ContainerRow> state, IConsoleHost
     protected override bool HasColouredColumn(int column) => column is StateColumn or CredentialsColumn;
 
     protected override Scheme? CellScheme(int column, ContainerRow row) =>
-        Palette.ForWord(column == StateColumn ? row.State : row.CredentialStatus);
+        Palette.ForWord(column == StateColumn ? row.State : row.CredentialsAt(Now()));
 }

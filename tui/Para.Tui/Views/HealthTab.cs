@@ -72,6 +72,11 @@ internal sealed class HealthTab : View, ICommandTab
             text.Append(": ").Append(error);
         }
 
+        if (_model.ContainerAuthStreamError is { } containerAuthError)
+        {
+            text.AppendLine().Append("container-auth events down, its tabs polled: ").Append(containerAuthError);
+        }
+
         ConsoleWindow.SetIfChanged(_body, text.ToString());
     }
 

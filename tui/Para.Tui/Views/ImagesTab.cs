@@ -13,5 +13,7 @@ internal sealed class ImagesTab(TableState<ImageRow> state, IConsoleHost host, C
 
     protected override bool HasColouredColumn(int column) => column == StatusColumn;
 
-    protected override Scheme? CellScheme(int column, ImageRow row) => Palette.ForWord(row.Status);
+    // A stale image is a warning whatever its expiry says: containers started from it begin old.
+    protected override Scheme? CellScheme(int column, ImageRow row) =>
+        row.Stale && row.StatusAt(Now()).StartsWith("valid", StringComparison.Ordinal) ? Palette.ForWord("expiring") : Palette.ForWord(ConsoleFormat.CredentialWord(row.Status, row.CredentialsExpireAt, row.ExpiringFrom, Now()));
 }
