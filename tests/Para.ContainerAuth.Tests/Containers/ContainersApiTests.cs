@@ -51,7 +51,7 @@ public sealed class ContainersApiTests(DockerFixture docker)
 
         var withAuth = Assert.Single(containers, c => c.Name == $"{host.Prefix}with-auth");
         Assert.Equal(CredentialStatus.Valid, withAuth.CredentialStatus);
-        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(host.Credentials.Issued.Single().ExpiresAt.ToUnixTimeMilliseconds()), withAuth.ExpiresAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(host.Credentials.Issued.First().ExpiresAt.ToUnixTimeMilliseconds()), withAuth.ExpiresAt);
         Assert.Equal("running", withAuth.State);
         Assert.Equal(CredentialStatus.None, Assert.Single(containers, c => c.Name == $"{host.Prefix}without-auth").CredentialStatus);
     }

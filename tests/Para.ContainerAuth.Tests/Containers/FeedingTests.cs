@@ -19,14 +19,22 @@ public sealed class FeedingTests(DockerFixture docker)
         await host.TagBaseImageAsync();
         var api = host.CreateApi();
         await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var baked = host.Credentials.Issued.Last();
+        Assert.False(Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).Stale);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
             ids.Add(await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}agent-{i}"));
         }
 
-        var baked = host.Credentials.Issued.Last();
-        Assert.False(Assert.Single(await api.ListImagesAsync(), image => image.Name == host.AuthenticatedImage).Stale);
+        // A started container is fed by the engine's start event; let those feeds land first so the
+        // feed below is the last word.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await api.ListContainersAsync()).Count(container => ids.Contains(container.Id) && container.FedFingerprint is not null) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         var report = await api.FeedContainersAsync("alice");
 
         var fresh = host.Credentials.Issued.Last();
