@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Para.Client;
 using Para.ContainerAuth.Assignments;
 using Para.ContainerAuth.Containers;
@@ -71,5 +72,25 @@ internal static class ContainerAuthExtensions
         app.MapJobsApi();
         app.MapEventsApi();
         return app;
+    }
+
+    /// <summary>
+    /// Serves until stopped. Invalid settings stop it at start with one line on stderr naming the
+    /// setting and exit code 1, never a logged stack trace.
+    /// </summary>
+    public static async Task<int> RunContainerAuthAsync(this WebApplication app)
+    {
+        try
+        {
+            // The same checks ValidateOnStart runs, made before the host starts so nothing is logged first.
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException exception)
+        {
+            await Console.Error.WriteLineAsync($"para-container-auth: {string.Join(" ", exception.Failures)}");
+            return 1;
+        }
     }
 }

@@ -14,7 +14,7 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapContainerAuthApi();
 
-app.Run();
+return await app.RunContainerAuthAsync();
 
 /// <summary>Entry point marker for WebApplicationFactory-based tests.</summary>
 public partial class Program;

@@ -20,6 +20,7 @@ public sealed class ContainersApiTests(DockerFixture docker)
         await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
         var session = $"{host.Prefix}session";
         var id = await docker.StartSessionAsync(host.AuthenticatedImage, session);
+        await host.WaitUntilFedAsync(id);
         var before = await host.Engine.FindContainerAsync(id, CancellationToken.None);
 
         var job = await host.RunAsync(api.ReauthContainerAsync(session, new ContainerReauthRequest(Restart: true, CommitTag: $"{host.Prefix}session-reauth:latest")));

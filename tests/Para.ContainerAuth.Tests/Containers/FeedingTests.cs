@@ -29,11 +29,7 @@ public sealed class FeedingTests(DockerFixture docker)
 
         // A started container is fed by the engine's start event; let those feeds land first so the
         // feed below is the last word.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await api.ListContainersAsync()).Count(container => ids.Contains(container.Id) && container.FedFingerprint is not null) < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await host.WaitUntilFedAsync([.. ids]);
 
         var report = await api.FeedContainersAsync("alice");
 

@@ -108,6 +108,21 @@ public sealed class ContainerAuthHost : WebApplicationFactory<Program>
     }
 
     /// <summary>Names of containers, running or not, that start with this host's prefix.</summary>
+    /// <summary>
+    /// Waits until each container has been fed once: a started container is fed from the engine's
+    /// start event, and a test that writes credentials itself lets that feed land first.
+    /// </summary>
+    public async Task WaitUntilFedAsync(params string[] containerIds)
+    {
+        var api = CreateApi();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await api.ListContainersAsync()).Count(container => containerIds.Contains(container.Id) && container.FedFingerprint is not null) < containerIds.Length)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the started containers were not fed within 20 s");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ContainerNamesAsync() =>
         (await Engine.ListContainersAsync(includeStopped: true, CancellationToken.None))
             .Select(container => container.Name)
