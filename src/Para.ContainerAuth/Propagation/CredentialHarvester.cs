@@ -14,12 +14,14 @@ namespace Para.ContainerAuth.Propagation;
 /// (latest <c>expiresAt</c>): what the account API asks before it refreshes an account whose
 /// refresh token it handed out, because Claude Code in a container may have refreshed by itself
 /// and spent the token Para holds. Stopped containers count: one may have refreshed before it
-/// stopped. Tokens are returned, never logged (fingerprints only).
+/// stopped. A container's account is its assignment, else its label (<see cref="Assignments.ContainerAccounts"/>).
+/// Tokens are returned, never logged (fingerprints only).
 /// </summary>
 public sealed partial class CredentialHarvester(
     DockerEngine engine,
     CredentialWriter writer,
     ContainerOperations containers,
+    Assignments.ContainerAccounts accounts,
     IOptions<ContainerAuthOptions> options,
     ILogger<CredentialHarvester> logger)
 {
@@ -27,7 +29,7 @@ public sealed partial class CredentialHarvester(
     {
         var holders = (await engine.ListContainersAsync(includeStopped: true, cancellationToken))
             .Where(container => containers.IsParaContainer(container.Name)
-                && string.Equals(CredentialLabels.Read(container.Labels, CredentialLabels.Account), account, StringComparison.OrdinalIgnoreCase))
+                && string.Equals(accounts.AccountOf(container), account, StringComparison.OrdinalIgnoreCase))
             .ToList();
         var found = new ConcurrentBag<(string Container, ClaudeAiOauth Tokens)>();
         var read = 0;

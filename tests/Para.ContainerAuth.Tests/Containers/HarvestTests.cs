@@ -79,6 +79,23 @@ public sealed class HarvestTests(DockerFixture docker)
         Assert.Equal(host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.RefreshToken, (await ReadAsync(host, other)).RefreshToken);
     }
 
+    [Fact]
+    public async Task An_assigned_container_is_harvested_for_the_account_it_is_assigned_to_not_its_label()
+    {
+        await using var host = docker.CreateHost(settings => settings["Para:ContainerAuth:IncludeRefreshToken"] = "true");
+        var api = host.CreateApi();
+        await StartAsync(host, "labelled-bob", "bob");
+        await api.AssignAccountAsync($"{host.Prefix}labelled-bob", new Para.Contracts.ContainerAuth.ContainerAccountRequest("alice"));
+        await api.FeedContainersAsync("alice");
+
+        var alice = await api.HarvestCredentialsAsync("alice");
+        var bob = await api.HarvestCredentialsAsync("bob");
+
+        Assert.Equal((1, $"{host.Prefix}labelled-bob"), (alice.ContainersRead, alice.Holder));
+        Assert.StartsWith("fake-access-alice-", alice.Newest!.AccessToken, StringComparison.Ordinal);
+        Assert.Equal((0, null), (bob.ContainersRead, bob.Holder));
+    }
+
     private static async Task<string> StartAsync(ContainerAuthHost host, string name, string account)
     {
         var id = await host.Engine.CreateContainerAsync(
