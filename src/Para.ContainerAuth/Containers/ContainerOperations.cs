@@ -71,7 +71,9 @@ public sealed class ContainerOperations(
         var (found, user, env) = await engine.FindContainerAsync(container, cancellationToken)
             ?? throw new DockerOperationException($"Container {container} does not exist.");
         job?.Report("write-credentials", 0.4, $"into {found.Name}");
+        ledger.Fetched(credentials);
         await writer.WriteAsync(found.Id, user, env, credentials, cancellationToken);
+        ledger.Record(found.Id, new Propagation.FedRecord(credentials.Fingerprint, timeProvider.GetUtcNow(), credentials.AccountName));
 
         string? committed = null;
         if (!string.IsNullOrWhiteSpace(request.CommitTag))

@@ -15,16 +15,22 @@ public static class CredentialArchive
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>
+    /// The credentials file to write: Para's <c>claudeAiOauth</c> put into the file that is there, so
+    /// keys Claude Code keeps beside it (MCP servers' tokens) stay.
+    /// </summary>
+    public static byte[] MergeCredentials(byte[]? existingCredentials, CredentialsExport credentials) =>
+        Merge(existingCredentials, JsonSerializer.SerializeToNode(credentials.Credentials)!.AsObject());
+
+    /// <param name="credentialsFile">The merged credentials file (<see cref="MergeCredentials"/>).</param>
     /// <param name="existingAccountDetails">The image's current <c>.claude.json</c>: its other keys are Claude Code's and stay.</param>
-    /// <param name="existingCredentials">The current <c>.credentials.json</c>: keys beside <c>claudeAiOauth</c> stay too.</param>
-    public static MemoryStream Create(CredentialsExport credentials, CredentialHome home, byte[]? existingAccountDetails, DateTimeOffset now, byte[]? existingCredentials = null)
+    public static MemoryStream Create(CredentialsExport credentials, CredentialHome home, byte[] credentialsFile, byte[]? existingAccountDetails, DateTimeOffset now)
     {
         var stream = new MemoryStream();
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
             writer.WriteEntry(Entry(TarEntryType.Directory, ".claude/", home, OwnerDirectory, now, content: null));
-            writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now,
-                Merge(existingCredentials, JsonSerializer.SerializeToNode(credentials.Credentials)!.AsObject())));
+            writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now, credentialsFile));
             writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude.json", home, OwnerReadWrite, now,
                 MergeAccountDetails(existingAccountDetails, credentials.AccountDetails)));
         }
@@ -34,18 +40,16 @@ public static class CredentialArchive
     }
 
     /// <summary>
-    /// A feed of a running container: only <c>.claude/.credentials.json</c>, with Para's
-    /// <c>claudeAiOauth</c> put into the file that is there, so keys Claude Code keeps beside it
-    /// (MCP servers' tokens) stay. The entry's time is the write time: Claude Code re-reads a file
-    /// whose mtime changed.
+    /// A feed of a running container: only <c>.claude/.credentials.json</c>. The entry's time is the
+    /// write time: Claude Code re-reads a file whose mtime changed.
     /// </summary>
-    public static MemoryStream CreateFeed(CredentialsExport credentials, CredentialHome home, byte[]? existingCredentials, DateTimeOffset now)
+    /// <param name="credentialsFile">The merged credentials file (<see cref="MergeCredentials"/>).</param>
+    public static MemoryStream CreateFeed(CredentialHome home, byte[] credentialsFile, DateTimeOffset now)
     {
         var stream = new MemoryStream();
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
-            writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now,
-                Merge(existingCredentials, JsonSerializer.SerializeToNode(credentials.Credentials)!.AsObject())));
+            writer.WriteEntry(Entry(TarEntryType.RegularFile, ".claude/.credentials.json", home, OwnerReadWrite, now, credentialsFile));
         }
 
         stream.Position = 0;

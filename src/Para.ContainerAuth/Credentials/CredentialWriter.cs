@@ -17,18 +17,26 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
     }
 
     /// <summary>
-    /// A running container's credentials replaced in place: two engine calls (read the file, upload
-    /// the merged one) for a container whose home is already known.
+    /// A running container's credentials replaced in place, merged into the file that is there. When
+    /// the file still has the size and mtime of Para's last write (<paramref name="lastWritten"/>),
+    /// its content is known and only its status is asked (a stat instead of a read: about half the
+    /// engine time of a feed); anything else (Claude Code rewrote it) is read.
     /// </summary>
-    public async Task FeedAsync(string containerId, CredentialHome home, CredentialsExport credentials, CancellationToken cancellationToken)
+    public async Task<WrittenCredentials> FeedAsync(string containerId, CredentialHome home, CredentialsExport credentials,
+        WrittenCredentials? lastWritten, CancellationToken cancellationToken)
     {
-        var existing = await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken);
-        KeepNewer(existing?.Content, credentials);
-        using var archive = CredentialArchive.CreateFeed(credentials, home, existing?.Content, timeProvider.GetUtcNow());
+        var existing = lastWritten is not null && lastWritten.Matches(await engine.StatFileAsync(containerId, home.CredentialsPath, cancellationToken))
+            ? lastWritten.Content
+            : (await engine.ReadFileAsync(containerId, home.CredentialsPath, cancellationToken))?.Content;
+        KeepNewer(existing, credentials);
+        var content = CredentialArchive.MergeCredentials(existing, credentials);
+        var now = timeProvider.GetUtcNow();
+        using var archive = CredentialArchive.CreateFeed(home, content, now);
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
+        return new WrittenCredentials(content, now);
     }
 
-    public async Task<CredentialHome> WriteAsync(string containerId, string? user, IReadOnlyList<string> env, CredentialsExport credentials,
+    public async Task<WrittenHome> WriteAsync(string containerId, string? user, IReadOnlyList<string> env, CredentialsExport credentials,
         CancellationToken cancellationToken)
     {
         var home = await ResolveHomeAsync(containerId, user, env, cancellationToken);
@@ -44,12 +52,13 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
             throw new InvalidOperationException($"The home folder {home.Home} does not exist in the container.");
         }
 
-        var existing = await existingAccountDetails;
-        var existingCredentials = await existingCredentialsFile;
-        KeepNewer(existingCredentials?.Content, credentials);
-        using var archive = CredentialArchive.Create(credentials, home, existing?.Content, timeProvider.GetUtcNow(), existingCredentials?.Content);
+        var existingCredentials = (await existingCredentialsFile)?.Content;
+        KeepNewer(existingCredentials, credentials);
+        var content = CredentialArchive.MergeCredentials(existingCredentials, credentials);
+        var now = timeProvider.GetUtcNow();
+        using var archive = CredentialArchive.Create(credentials, home, content, (await existingAccountDetails)?.Content, now);
         await engine.UploadArchiveAsync(containerId, home.Home, archive, cancellationToken);
-        return home;
+        return new WrittenHome(home, new WrittenCredentials(content, now));
     }
 
     /// <summary>
@@ -82,3 +91,16 @@ public sealed class CredentialWriter(DockerEngine engine, IOptions<ContainerAuth
 
 /// <summary>A container's credentials are newer than the ones to be written; the message names fingerprints only.</summary>
 public sealed class NewerCredentialsHeldException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// The credentials file as Para last wrote it into a container. The engine keeps the archive
+/// entry's mtime (to the microsecond here), so a file of the same size and mtime is this one.
+/// </summary>
+public sealed record WrittenCredentials(byte[] Content, DateTimeOffset ModifiedAt)
+{
+    public bool Matches(EngineFileStat? stat) =>
+        stat is not null && stat.Size == Content.Length && (stat.ModifiedAt - ModifiedAt).Duration() < TimeSpan.FromMilliseconds(1);
+}
+
+/// <summary>Where the credentials went, and the credentials file written there.</summary>
+public sealed record WrittenHome(CredentialHome Home, WrittenCredentials Credentials);

@@ -201,6 +201,27 @@ public sealed class DockerEngine : IDisposable
         }
     });
 
+    /// <summary>
+    /// A path's size and mtime (one <c>HEAD</c> on the archive endpoint: about a tenth of what reading
+    /// the file through the engine costs); null when it is not there.
+    /// </summary>
+    public Task<EngineFileStat?> StatFileAsync(string containerId, string path, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        try
+        {
+            var archive = await Client.Containers.GetArchiveFromContainerAsync(
+                containerId, new ContainerPathStatParameters { Path = path }, statOnly: true, cancellationToken);
+            archive.Stream?.Dispose();
+            return archive.Stat is { } stat
+                ? new EngineFileStat(stat.Size, new DateTimeOffset(stat.Mtime.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(stat.Mtime, DateTimeKind.Utc) : stat.Mtime.ToUniversalTime()))
+                : throw new DockerOperationException($"Docker sent no file status for {path}.");
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return (EngineFileStat?)null;
+        }
+    });
+
     /// <summary>Reads one regular file out of a container (running or not); null when it is not there.</summary>
     public Task<EngineFile?> ReadFileAsync(string containerId, string path, CancellationToken cancellationToken) => GuardAsync(async () =>
     {

@@ -30,6 +30,9 @@ public sealed record EngineVersion(string Version, string ApiVersion);
 /// <summary>A file read out of a container with the metadata <c>verify</c> checks.</summary>
 public sealed record EngineFile(string Path, byte[] Content, int Mode, int Uid, int Gid);
 
+/// <summary>A file's size and modification time as the engine reports them, without its content.</summary>
+public sealed record EngineFileStat(long Size, DateTimeOffset ModifiedAt);
+
 /// <summary>
 /// One event of the engine's stream: <c>container</c> start, die, destroy or <c>image</c> tag, untag,
 /// delete. Attributes hold a container's name, image and labels, or an image's name (for untag and

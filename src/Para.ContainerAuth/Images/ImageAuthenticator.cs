@@ -46,7 +46,7 @@ public sealed class ImageAuthenticator(
         try
         {
             step("write-credentials", $"credentials of {credentials.AccountName}");
-            var home = await writer.WriteAsync(containerId, source.User, source.Env, credentials, cancellationToken);
+            var (home, _) = await writer.WriteAsync(containerId, source.User, source.Env, credentials, cancellationToken);
             step("commit", $"{targetImage} (files in {home.Home}, uid {home.Uid})");
             var replaced = await engine.FindImageAsync(targetImage, cancellationToken);
             var id = await engine.CommitAsync(containerId, targetImage, cancellationToken);

@@ -29,11 +29,9 @@ public sealed partial class ContainerFeeder(
     TimeProvider timeProvider,
     ILogger<ContainerFeeder> logger)
 {
-    private readonly ConcurrentDictionary<string, CredentialsExport> _latest = new(StringComparer.OrdinalIgnoreCase);
-
     // A container's home and the account details written there do not change while it lives: the
-    // first feed writes both files, later ones only the credentials file.
-    private readonly ConcurrentDictionary<string, (CredentialHome Home, ClaudeAccountDetails Details)> _homes = new(StringComparer.Ordinal);
+    // first feed writes both files, later ones only the credentials file (known while unchanged).
+    private readonly ConcurrentDictionary<string, (CredentialHome Home, ClaudeAccountDetails Details, WrittenCredentials Written)> _homes = new(StringComparer.Ordinal);
 
     /// <summary>When a container was last fed, and with which access token; null if never by this process.</summary>
     public FedRecord? LastFed(string containerId) => ledger.LastFed(containerId);
@@ -93,7 +91,8 @@ public sealed partial class ContainerFeeder(
         ledger.Retain(alive);
         foreach (var group in running)
         {
-            if (!_latest.TryGetValue(group.Key, out var export) || (export.RefreshDueAt ?? export.ExpiresAt) <= now)
+            var export = ledger.Latest(group.Key);
+            if (export is null || (export.RefreshDueAt ?? export.ExpiresAt) <= now)
             {
                 (export, var unavailable) = await ExportAsync(group.Key, cancellationToken);
                 if (export is null)
@@ -123,7 +122,7 @@ public sealed partial class ContainerFeeder(
         try
         {
             var export = await credentials.GetAsync(account, cancellationToken);
-            _latest[account] = export;
+            ledger.Fetched(export);
             return (export, null);
         }
         catch (CredentialsUnavailableException exception)
@@ -133,7 +132,7 @@ public sealed partial class ContainerFeeder(
     }
 
     /// <summary>An account's tokens changed: its latest export is outdated.</summary>
-    public void Forget(string account) => _latest.TryRemove(account, out _);
+    public void Forget(string account) => ledger.Outdated(account);
 
     private async Task FeedAllAsync(IEnumerable<EngineContainer> group, CredentialsExport export, ConcurrentBag<FeedOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -149,7 +148,8 @@ public sealed partial class ContainerFeeder(
         {
             if (_homes.TryGetValue(container.Id, out var known) && known.Details == export.AccountDetails)
             {
-                await writer.FeedAsync(container.Id, known.Home, export, cancellationToken);
+                var written = await writer.FeedAsync(container.Id, known.Home, export, known.Written, cancellationToken);
+                _homes[container.Id] = known with { Written = written };
             }
             else
             {
@@ -159,8 +159,8 @@ public sealed partial class ContainerFeeder(
                 }
 
                 // Both files, each merged into what is there, so Claude Code's own keys stay.
-                var home = await writer.WriteAsync(container.Id, user, env, export, cancellationToken);
-                _homes[container.Id] = (home, export.AccountDetails);
+                var (home, written) = await writer.WriteAsync(container.Id, user, env, export, cancellationToken);
+                _homes[container.Id] = (home, export.AccountDetails, written);
             }
 
             ledger.Record(container.Id, new FedRecord(export.Fingerprint, timeProvider.GetUtcNow(), export.AccountName));

@@ -30,6 +30,7 @@ public sealed class ContainersApiTests(DockerFixture docker)
         Assert.True(result.Restarted);
         var file = await host.Engine.ReadFileAsync(id, "/home/para/.claude/.credentials.json", CancellationToken.None);
         var credentials = JsonSerializer.Deserialize<ClaudeCredentialsFile>(file!.Content)!;
+        // The reauth's token: the restart is a start too, and its feed must not write back the older one it fed first.
         Assert.Equal(host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.AccessToken, credentials.ClaudeAiOauth.AccessToken);
         Assert.Equal(Convert.ToInt32("600", 8), file.Mode & 0b111_111_111);
         Assert.Equal(1000, file.Uid);

@@ -69,18 +69,50 @@ public sealed class FeedingTests(DockerFixture docker)
         var api = host.CreateApi();
         await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
         var first = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}first");
+        await host.WaitUntilFedAsync(first);
         await api.FeedContainersAsync("alice");
         var fedFirst = (await host.Engine.ReadFileAsync(first, CredentialsPath, CancellationToken.None))!.Content;
 
         var later = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}later");
         var feeder = host.Services.GetService(typeof(Para.ContainerAuth.Propagation.ContainerFeeder)) as Para.ContainerAuth.Propagation.ContainerFeeder;
-        var fed = await feeder!.FeedStaleAsync(CancellationToken.None);
+        // This pass, or the one its start event asked for, whichever runs first.
+        await feeder!.FeedStaleAsync(CancellationToken.None);
+        await host.WaitUntilFedAsync(later);
 
-        Assert.Equal(1, fed);
+        Assert.Equal(0, await feeder.FeedStaleAsync(CancellationToken.None));
         var latest = host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.AccessToken;
         var laterFile = JsonSerializer.Deserialize<ClaudeCredentialsFile>((await host.Engine.ReadFileAsync(later, CredentialsPath, CancellationToken.None))!.Content)!;
         Assert.Equal(latest, laterFile.ClaudeAiOauth.AccessToken);
         Assert.Equal(fedFirst, (await host.Engine.ReadFileAsync(first, CredentialsPath, CancellationToken.None))!.Content);
+    }
+
+    [Fact]
+    public async Task Keys_claude_code_writes_beside_the_tokens_between_two_feeds_stay()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var id = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}agent");
+        await host.WaitUntilFedAsync(id);
+        await api.FeedContainersAsync("alice");
+        var held = JsonSerializer.Deserialize<ClaudeCredentialsFile>((await host.Engine.ReadFileAsync(id, CredentialsPath, CancellationToken.None))!.Content)!;
+
+        // Claude Code signs in to an MCP server: it rewrites the file with its own key beside Para's.
+        var rewritten = "{\"claudeAiOauth\":" + JsonSerializer.Serialize(held.ClaudeAiOauth) + ",\"mcpOAuth\":{\"linear\":{\"accessToken\":\"mcp-token\"}}}";
+        await ExecAsync(id, $"printf '%s' '{rewritten}' > {CredentialsPath}");
+        var report = await api.FeedContainersAsync("alice");
+
+        Assert.Equal(1, report.Fed);
+        var file = JsonDocument.Parse((await host.Engine.ReadFileAsync(id, CredentialsPath, CancellationToken.None))!.Content).RootElement;
+        Assert.Equal(host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.AccessToken, file.GetProperty("claudeAiOauth").GetProperty("accessToken").GetString());
+        Assert.Equal("mcp-token", file.GetProperty("mcpOAuth").GetProperty("linear").GetProperty("accessToken").GetString());
+
+        // And a feed over a file nobody touched since keeps them too (its content is known, not read).
+        await api.FeedContainersAsync("alice");
+        var again = JsonDocument.Parse((await host.Engine.ReadFileAsync(id, CredentialsPath, CancellationToken.None))!.Content).RootElement;
+        Assert.Equal(host.Credentials.Issued.Last().Credentials.ClaudeAiOauth.AccessToken, again.GetProperty("claudeAiOauth").GetProperty("accessToken").GetString());
+        Assert.Equal("mcp-token", again.GetProperty("mcpOAuth").GetProperty("linear").GetProperty("accessToken").GetString());
     }
 
     [Fact]
@@ -93,5 +125,17 @@ public sealed class FeedingTests(DockerFixture docker)
 
         Assert.Equal((0, 0), (report.Containers, report.Fed));
         Assert.Empty(report.Outcomes);
+    }
+
+    /// <summary>A shell command run inside the container as its user, the way a tool there writes files.</summary>
+    private static async Task ExecAsync(string container, string script)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["exec", "-u", "1000", container, "sh", "-c", script])
+        {
+            RedirectStandardError = true,
+        })!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, error);
     }
 }

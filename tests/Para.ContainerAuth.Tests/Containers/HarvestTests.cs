@@ -109,7 +109,7 @@ public sealed class HarvestTests(DockerFixture docker)
     private static async Task WriteAsync(ContainerAuthHost host, string container, ClaudeAiOauth tokens)
     {
         var export = host.Credentials.Issued.Last() with { Credentials = new ClaudeCredentialsFile(tokens) };
-        using var archive = CredentialArchive.CreateFeed(export, ParaHome, existingCredentials: null, host.Time.GetUtcNow());
+        using var archive = CredentialArchive.CreateFeed(ParaHome, CredentialArchive.MergeCredentials(null, export), host.Time.GetUtcNow());
         await host.Engine.UploadArchiveAsync(container, ParaHome.Home, archive, CancellationToken.None);
     }
 
