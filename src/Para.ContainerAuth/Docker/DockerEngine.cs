@@ -68,7 +68,8 @@ public sealed class DockerEngine : IDisposable
                 ToDictionary(image.Config?.Labels),
                 image.Config?.User,
                 image.Config?.Env?.ToArray() ?? [],
-                image.Created is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null);
+                image.Created is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+                image.Config?.Cmd is { Count: > 0 } || image.Config?.Entrypoint is { Count: > 0 });
         }
         catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
@@ -140,7 +141,7 @@ public sealed class DockerEngine : IDisposable
             parameters.Entrypoint = [spec.Command[0]];
             parameters.Cmd = spec.Command.Skip(1).ToList();
         }
-        else if (!await HasCommandAsync(spec.Image, cancellationToken))
+        else if (!(spec.ImageHasCommand ?? await HasCommandAsync(spec.Image, cancellationToken)))
         {
             // The engine refuses to create a container with no command ("No command specified"),
             // as an image from 'docker import' has none; this one is never started.

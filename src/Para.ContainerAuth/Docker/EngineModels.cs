@@ -7,7 +7,8 @@ public sealed record EngineImage(
     IReadOnlyDictionary<string, string> Labels,
     string? User,
     IReadOnlyList<string> Env,
-    DateTimeOffset? Created);
+    DateTimeOffset? Created,
+    bool HasCommand = true);
 
 public sealed record EngineContainer(
     string Id,
@@ -23,7 +24,8 @@ public sealed record ContainerSpec(
     string Name,
     IReadOnlyList<string> Command,
     IReadOnlyDictionary<string, string> Labels,
-    string? User = null);
+    string? User = null,
+    bool? ImageHasCommand = null);
 
 public sealed record EngineVersion(string Version, string ApiVersion);
 

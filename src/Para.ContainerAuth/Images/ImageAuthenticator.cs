@@ -42,13 +42,16 @@ public sealed class ImageAuthenticator(
         labels[CredentialLabels.SourceImage] = sourceImage;
         step("create-container", $"temporary container from {sourceImage}");
         using var temporary = temporaries.ClaimAuthContainer();
-        var containerId = await engine.CreateContainerAsync(new ContainerSpec(sourceImage, temporary.Name, [], labels), cancellationToken);
+        // The source was just inspected: the create need not ask again whether it has a command.
+        var containerId = await engine.CreateContainerAsync(new ContainerSpec(sourceImage, temporary.Name, [], labels, ImageHasCommand: source.HasCommand), cancellationToken);
         try
         {
             step("write-credentials", $"credentials of {credentials.AccountName}");
+            // The image the commit will replace, asked meanwhile (independent of the write).
+            var replacing = engine.FindImageAsync(targetImage, cancellationToken);
             var (home, _) = await writer.WriteAsync(containerId, source.User, source.Env, credentials, cancellationToken);
             step("commit", $"{targetImage} (files in {home.Home}, uid {home.Uid})");
-            var replaced = await engine.FindImageAsync(targetImage, cancellationToken);
+            var replaced = await replacing;
             var id = await engine.CommitAsync(containerId, targetImage, cancellationToken);
             events.ImageAuthenticated(ImageNames.Normalize(targetImage), credentials, replaced: replaced is not null);
             if (replaced is not null && replaced.Id != id)
