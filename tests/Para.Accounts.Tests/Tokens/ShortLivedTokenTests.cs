@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Para.Accounts.Storage;
 using Para.Accounts.Tests.Infrastructure;
 using Para.Accounts.Tokens;
+using Para.Contracts.Accounts;
 
 namespace Para.Accounts.Tests.Tokens;
 
@@ -109,6 +111,35 @@ public sealed class ShortLivedTokenTests : IAsyncLifetime
         Assert.Equal(1, _oauth.RefreshRequests - before);
         Assert.True(await _oauth.AcceptsAccessTokenAsync(_factory.Store.Find(account.Id)!.Tokens!.AccessToken));
         Assert.Equal(0, _oauth.RejectedRefreshes);
+    }
+
+    [Fact]
+    public async Task Re_authentication_and_a_settings_change_wake_the_refresher_at_once()
+    {
+        var sleeps = Refresher.Sleeps;
+        await _factory.SignInAsync("woken", autoRefresh: false);
+        await WaitUntilAsync(() => Refresher.Sleeps > sleeps);
+        using var client = _factory.CreateAdminClient();
+
+        sleeps = Refresher.Sleeps;
+        using (var patched = await client.PatchAsJsonAsync("/api/accounts/woken", new UpdateAccountRequest(AutoRefresh: true)))
+        {
+            patched.EnsureSuccessStatusCode();
+        }
+
+        await WaitUntilAsync(() => Refresher.Sleeps > sleeps);
+
+        sleeps = Refresher.Sleeps;
+        using var begun = await client.PostAsync(new Uri("/api/accounts/woken/reauth", UriKind.Relative), null);
+        var begin = (await begun.Content.ReadFromJsonAsync<OAuthBeginResponse>())!;
+        using (var completed = await client.PostAsJsonAsync("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await _oauth.SignInAsync(begin.AuthorizeUrl))))
+        {
+            completed.EnsureSuccessStatusCode();
+        }
+
+        await WaitUntilAsync(() => Refresher.Sleeps > sleeps);
+        // The clock never moved: only the events woke it, and nothing was due.
+        Assert.Equal(0, _oauth.RefreshRequests);
     }
 
     [Fact]
