@@ -49,13 +49,32 @@ internal sealed class RefreshSchedule(IOptions<TokenManagerOptions> options, Tim
     }
 
     /// <summary>
-    /// When to try again after <paramref name="consecutiveFailures"/> failures in a row: the cooldown
-    /// doubled per failure, with ±20 % jitter so many accounts do not retry in step, capped.
+    /// The least time between two refresh attempts of one account holding <paramref name="tokens"/>:
+    /// the configured cooldown, but never more than half the token's refresh interval (issue to due).
+    /// A 20-second token is due 15 seconds after it was issued; a 30-second cooldown would let it
+    /// expire before its successor may be fetched.
     /// </summary>
-    public DateTimeOffset NextAttemptAfter(int consecutiveFailures, DateTimeOffset failedAt)
+    public TimeSpan Cooldown(OAuthTokens? tokens)
+    {
+        var cooldown = options.Value.RefreshCooldown;
+        if (tokens is null || tokens.IssuedAtMs <= 0 || tokens.ExpiresAtMs <= tokens.IssuedAtMs)
+        {
+            return cooldown;
+        }
+
+        var halfInterval = (DueAt(tokens) - DateTimeOffset.FromUnixTimeMilliseconds(tokens.IssuedAtMs)) / 2;
+        return halfInterval < cooldown ? halfInterval : cooldown;
+    }
+
+    /// <summary>
+    /// When to try again after <paramref name="consecutiveFailures"/> failures in a row: the cooldown
+    /// (of <paramref name="tokens"/>, see <see cref="Cooldown"/>) doubled per failure, with ±20 %
+    /// jitter so many accounts do not retry in step, capped.
+    /// </summary>
+    public DateTimeOffset NextAttemptAfter(int consecutiveFailures, DateTimeOffset failedAt, OAuthTokens? tokens = null)
     {
         var settings = options.Value;
-        var cooldown = settings.RefreshCooldown.TotalMilliseconds;
+        var cooldown = Cooldown(tokens).TotalMilliseconds;
         var grown = cooldown * Math.Pow(2, Math.Clamp(consecutiveFailures - 1, 0, 30));
         var jittered = grown * (0.8 + (0.4 * Random.Shared.NextDouble()));
         var capped = Math.Clamp(jittered, cooldown, settings.MaxFailureBackoff.TotalMilliseconds);

@@ -146,7 +146,7 @@ internal sealed partial class TokenManager
         }
 
         var state = State(account.Id);
-        if (state.InFlight is null && Gate(state.Status, trigger) is { } refusal)
+        if (state.InFlight is null && Gate(state.Status, trigger, account.Tokens) is { } refusal)
         {
             return refusal;
         }
@@ -257,18 +257,31 @@ internal sealed partial class TokenManager
     private bool StaysValid(OAuthTokens tokens) =>
         DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs) - _time.GetUtcNow() >= _schedule.MinimumValidity(tokens);
 
-    private RefreshOutcome? Gate(AccountRefreshStatus status, RefreshTrigger trigger)
+    /// <summary>When the account's cooldown ends (null when it is not cooling down): the refresher wakes then for a token that fell due meanwhile.</summary>
+    public DateTimeOffset? CooldownEndsAt(string accountId, OAuthTokens? tokens)
+    {
+        if (RefreshStatusOf(accountId).LastAttempt is not { } last)
+        {
+            return null;
+        }
+
+        var end = last + _schedule.Cooldown(tokens);
+        return end > _time.GetUtcNow() ? end : null;
+    }
+
+    private RefreshOutcome? Gate(AccountRefreshStatus status, RefreshTrigger trigger, OAuthTokens? tokens)
     {
         var settings = _options.Value;
         var now = _time.GetUtcNow();
+        var cooldown = _schedule.Cooldown(tokens);
         if (trigger == RefreshTrigger.Recovery && status.ConsecutiveFailures >= settings.MaxConsecutiveFailures)
         {
             return RefreshOutcome.Refused(RefreshRefusal.TooManyFailures, status.NextAttemptAt, $"{status.ConsecutiveFailures} refreshes in a row failed; not retrying.");
         }
 
-        if (status.LastAttempt is { } last && last + settings.RefreshCooldown > now)
+        if (status.LastAttempt is { } last && last + cooldown > now)
         {
-            return RefreshOutcome.Refused(RefreshRefusal.CoolingDown, last + settings.RefreshCooldown, "A refresh ran moments ago.");
+            return RefreshOutcome.Refused(RefreshRefusal.CoolingDown, last + cooldown, "A refresh ran moments ago.");
         }
 
         if (trigger is RefreshTrigger.Background or RefreshTrigger.OnDemand && status.NextAttemptAt is { } next && next > now)
@@ -341,7 +354,7 @@ internal sealed partial class TokenManager
         }
         else
         {
-            var status = state.RecordFailure(now, attempt.Result.Message, failures => attempt.Result.ShouldRetry ? _schedule.NextAttemptAfter(failures, now) : null);
+            var status = state.RecordFailure(now, attempt.Result.Message, failures => attempt.Result.ShouldRetry ? _schedule.NextAttemptAfter(failures, now, tokens) : null);
             AuthRefreshLog.RefreshFailed(_logger, status.ConsecutiveFailures, Milliseconds(elapsed), account.Name, attempt.Result.Message);
             AccountsTelemetry.Failed(activity, attempt.Result.ShouldRetry ? "transient" : "refused", attempt.Result.Message);
         }

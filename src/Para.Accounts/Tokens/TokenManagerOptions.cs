@@ -25,7 +25,10 @@ public sealed class TokenManagerOptions
     /// </summary>
     public TimeSpan MinimumValidity { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Least time between two refresh attempts of one account, whatever asked (default 30 seconds).</summary>
+    /// <summary>
+    /// Least time between two refresh attempts of one account, whatever asked (default 30 seconds);
+    /// never more than half the token's time from issue to due (<see cref="RefreshSchedule.Cooldown"/>).
+    /// </summary>
     public TimeSpan RefreshCooldown { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -46,7 +49,10 @@ public sealed class TokenManagerOptions
     /// <summary>How many accounts one refresh-all (manual or background) refreshes at a time (default 4).</summary>
     public int RefreshParallelism { get; set; } = 4;
 
-    /// <summary>The longest the background refresher sleeps between passes (default 1 minute); it wakes earlier for a token due sooner.</summary>
+    /// <summary>
+    /// The longest the background refresher sleeps between passes (default 1 minute); it wakes earlier
+    /// for a token due sooner or a cooldown that ends, and at once when an account changes.
+    /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The refresh token's assumed lifetime; the provider does not say (default 90 days).</summary>

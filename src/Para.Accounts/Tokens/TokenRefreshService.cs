@@ -1,35 +1,61 @@
 using Microsoft.Extensions.Options;
+using Para.Accounts.Events;
 using Para.Accounts.Storage;
+using Para.Contracts.Events;
 
 namespace Para.Accounts.Tokens;
 
 /// <summary>
 /// Refreshes every account whose token is due, so a healthy account is never seen expired. Sleeps
-/// until the next token falls due (at most the check interval), on the injected clock; an account
-/// opts out with <c>autoRefresh: false</c> (its consumers still get a valid token on demand).
+/// until the next token falls due or its cooldown ends (at most the check interval), on the
+/// injected clock, and wakes at once when an account gets new tokens or settings from elsewhere
+/// (created, re-authenticated, reloaded, updated): a token that lives tens of seconds cannot wait
+/// out a sleep planned before it existed. An account opts out with <c>autoRefresh: false</c> (its
+/// consumers still get a valid token on demand).
 /// </summary>
 internal sealed partial class TokenRefreshService(
     AccountStore store,
     TokenManager tokens,
     RefreshSchedule schedule,
+    AccountEventHub events,
     TimeProvider timeProvider,
     IOptions<TokenManagerOptions> options,
     ILogger<TokenRefreshService> logger) : BackgroundService
 {
     private static readonly TimeSpan ShortestSleep = TimeSpan.FromSeconds(1);
+    private TaskCompletionSource _wake = NewWakeSignal();
+    private long _sleeps;
+
+    /// <summary>How many sleeps the refresher has begun; a test waits for the next one before it moves the clock.</summary>
+    internal long Sleeps => Interlocked.Read(ref _sleeps);
+
+    /// <summary>Ends the current sleep (or the next one, when a pass is running) so the refresher looks again.</summary>
+    internal void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        events.Published += OnAccountEvent;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // A new signal before the pass: an event during the pass cuts the sleep after it short.
+                var wake = NewWakeSignal();
+                Volatile.Write(ref _wake, wake);
                 await RefreshDueAccountsAsync(stoppingToken);
-                await Task.Delay(NextWake(), timeProvider, stoppingToken);
+                using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(NextWake(), timeProvider, sleep.Token);
+                Interlocked.Increment(ref _sleeps);
+                await Task.WhenAny(delay, wake.Task);
+                await sleep.CancelAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            events.Published -= OnAccountEvent;
         }
     }
 
@@ -74,7 +100,7 @@ internal sealed partial class TokenRefreshService(
         return refreshed;
     }
 
-    /// <summary>The check interval, or sooner when a token falls due or a back-off ends before it.</summary>
+    /// <summary>The check interval, or sooner when a token falls due or a back-off or cooldown ends before it.</summary>
     internal TimeSpan NextWake()
     {
         var now = timeProvider.GetUtcNow();
@@ -87,9 +113,12 @@ internal sealed partial class TokenRefreshService(
             }
 
             var due = schedule.DueAt(current);
-            if (due <= now && tokens.RefreshStatusOf(account.Id).NextAttemptAt is { } retry)
+            if (due <= now)
             {
-                due = retry;
+                // Due but refused at the last pass: look again when the back-off or the cooldown ends, whichever is later.
+                var retry = tokens.RefreshStatusOf(account.Id).NextAttemptAt;
+                var cooled = tokens.CooldownEndsAt(account.Id, current);
+                due = Later(retry, cooled) ?? due;
             }
 
             if (due > now && due < wake)
@@ -100,6 +129,19 @@ internal sealed partial class TokenRefreshService(
 
         var sleep = wake - now;
         return sleep < ShortestSleep ? ShortestSleep : sleep;
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? first, DateTimeOffset? second) =>
+        first is { } a && second is { } b ? (a > b ? a : b) : first ?? second;
+
+    private static TaskCompletionSource NewWakeSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void OnAccountEvent(AccountEvent accountEvent)
+    {
+        if (accountEvent.Type is AccountEventTypes.Created or AccountEventTypes.Reauthenticated or AccountEventTypes.Reloaded or AccountEventTypes.Updated)
+        {
+            Wake();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Background refresh of account {AccountName} failed unexpectedly ({ExceptionType})")]

@@ -20,7 +20,9 @@ namespace Para.Accounts.Tests.Infrastructure;
 /// A real OAuth 2.0 authorization server on 127.0.0.1 (OpenIddict): authorization code + PKCE +
 /// rolling refresh tokens, with an EF Core SQLite token store so codes and refresh tokens are
 /// single-use. Made as strict as the real provider: no reuse leeway, redemptions serialized,
-/// and a reused refresh token revokes the whole chain (OpenIddict's default, kept).
+/// and a reused refresh token revokes the whole chain (OpenIddict's default, kept). It also serves
+/// a protected endpoint, so a test can ask whether an access token is accepted right now, and
+/// revokes grants as a person would at the provider.
 /// </summary>
 public sealed class OAuthServerFixture : IAsyncLifetime
 {
@@ -52,6 +54,12 @@ public sealed class OAuthServerFixture : IAsyncLifetime
 
     public int ApiKeyRequests => Volatile.Read(ref _apiKeyRequests);
 
+    /// <summary>How long the access tokens this server issues live (default 8 hours, as at the provider); set before it starts.</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>The protected endpoint: answers 200 to a Bearer access token the server accepts now (unexpired, grant not revoked), 401 otherwise.</summary>
+    public Uri ProtectedUrl => new(BaseAddress, "/api/me");
+
     /// <summary>When set, refresh requests are counted and answered with this status (a provider outage).</summary>
     public int? FailRefreshesWith { get; set; }
 
@@ -78,7 +86,7 @@ public sealed class OAuthServerFixture : IAsyncLifetime
                 server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
                 server.RegisterScopes([.. Scopes, OpenIddictConstants.Scopes.OfflineAccess]);
-                server.SetAccessTokenLifetime(TimeSpan.FromHours(8));
+                server.SetAccessTokenLifetime(AccessTokenLifetime);
                 // A used refresh token is dead at once, as at the real provider (OpenIddict allows 30 s).
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 server.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
@@ -86,6 +94,14 @@ public sealed class OAuthServerFixture : IAsyncLifetime
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                // As a resource server of the provider would: expiry, and the token's and grant's entries (revocation).
+                validation.UseLocalServer();
+                validation.EnableTokenEntryValidation();
+                validation.EnableAuthorizationEntryValidation();
+                validation.UseAspNetCore();
             });
 
         _app = builder.Build();
@@ -95,6 +111,7 @@ public sealed class OAuthServerFixture : IAsyncLifetime
         _app.MapGet("/connect/authorize", Authorize);
         _app.MapPost("/connect/token", (Func<HttpContext, Task<IResult>>)IssueTokensAsync);
         _app.MapPost("/api/oauth/create_api_key", CreateApiKey);
+        _app.MapGet("/api/me", (Func<HttpContext, Task<IResult>>)AcceptAsync);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -186,6 +203,69 @@ public sealed class OAuthServerFixture : IAsyncLifetime
         }
 
         return $"{query["code"]}#{query["state"]}";
+    }
+
+    /// <summary>Whether the server accepts <paramref name="accessToken"/> at this moment (its protected endpoint answers 200).</summary>
+    public async Task<bool> AcceptsAccessTokenAsync(string accessToken)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, ProtectedUrl);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>
+    /// Revokes the grant <paramref name="accessToken"/> belongs to, as a person would at the provider:
+    /// the authorization and every token issued under it (access and refresh). From then on its
+    /// refresh tokens are refused with <c>invalid_grant</c> and its access tokens with 401.
+    /// </summary>
+    /// <returns>How many tokens were revoked.</returns>
+    public async Task<long> RevokeGrantAsync(string accessToken)
+    {
+        await _tokenEndpointGate.WaitAsync();
+        try
+        {
+            await using var scope = _app!.Services.CreateAsyncScope();
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            var authorizationId = AuthorizationIdOf(accessToken);
+            var authorization = await authorizations.FindByIdAsync(authorizationId)
+                ?? throw new InvalidOperationException("The token's authorization is not known to this server.");
+            if (!await authorizations.TryRevokeAsync(authorization))
+            {
+                throw new InvalidOperationException("The authorization could not be revoked.");
+            }
+
+            return await tokens.RevokeByAuthorizationIdAsync(authorizationId);
+        }
+        finally
+        {
+            _tokenEndpointGate.Release();
+        }
+    }
+
+    /// <summary>The authorization (grant) an access token of this server belongs to: its <c>oi_au_id</c> claim (access tokens are signed JWTs, not encrypted).</summary>
+    private static string AuthorizationIdOf(string accessToken)
+    {
+        var parts = accessToken.Split('.');
+        if (parts.Length != 3)
+        {
+            throw new ArgumentException("Not an access token of this server.", nameof(accessToken));
+        }
+
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+        using var claims = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload));
+        return claims.RootElement.TryGetProperty(Claims.Private.AuthorizationId, out var id) && id.GetString() is { Length: > 0 } value
+            ? value
+            : throw new ArgumentException("The access token names no authorization.", nameof(accessToken));
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        return result.Succeeded ? Results.Ok(new Dictionary<string, string?> { ["sub"] = result.Principal.GetClaim(Claims.Subject) }) : Results.Unauthorized();
     }
 
     /// <summary>Presents a refresh token directly, as any other client could.</summary>
