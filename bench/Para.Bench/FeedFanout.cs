@@ -35,7 +35,7 @@ internal static class FeedFanout
         }
 
         var options = Options.Create(new ContainerAuthOptions { FeedParallelism = int.TryParse(Environment.GetEnvironmentVariable("PARA_FEED_PARALLELISM"), CultureInfo.InvariantCulture, out var parallelism) ? parallelism : 8 });
-        using var engine = new DockerEngine(Options.Create(new DockerOptions()), new ConfigurationBuilder().Build());
+        using var engine = new DockerEngine(Options.Create(new DockerOptions()), new ConfigurationBuilder().AddEnvironmentVariables().Build());
         var writer = new CredentialWriter(engine, options, TimeProvider.System);
         var source = new ChangingCredentials();
         var ledger = new FeedLedger();
