@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Credentials;
 using Para.Contracts.Credentials;
 using Para.Contracts.Events;
+using Para.ServiceDefaults.Events;
 
 namespace Para.ContainerAuth.Events;
 
@@ -16,20 +14,15 @@ namespace Para.ContainerAuth.Events;
 /// </summary>
 public sealed class ContainerAuthEventHub(IOptions<ContainerAuthOptions> options, TimeProvider timeProvider)
 {
-    private const int SubscriberBuffer = 1024;
-    private readonly ConcurrentDictionary<Channel<ContainerAuthEvent>, byte> _subscribers = new();
+    private readonly EventFanOut<ContainerAuthEvent> _subscribers = new(subscriberBuffer: 1024);
 
-    public int SubscriberCount => _subscribers.Count;
+    public int SubscriberCount => _subscribers.SubscriberCount;
 
     /// <summary>Stamps the event with the time now (unless it has one) and hands it to every subscriber.</summary>
     public ContainerAuthEvent Publish(ContainerAuthEvent change)
     {
         var stamped = change.Timestamp == default ? change with { Timestamp = timeProvider.GetUtcNow() } : change;
-        foreach (var subscriber in _subscribers.Keys)
-        {
-            subscriber.Writer.TryWrite(stamped);
-        }
-
+        _subscribers.Publish(stamped);
         return stamped;
     }
 
@@ -65,29 +58,5 @@ public sealed class ContainerAuthEventHub(IOptions<ContainerAuthOptions> options
     }
 
     /// <summary>Registers now (so nothing published after this call is missed) and streams until cancelled.</summary>
-    public IAsyncEnumerable<ContainerAuthEvent> Subscribe(CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<ContainerAuthEvent>(new BoundedChannelOptions(SubscriberBuffer)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
-        _subscribers.TryAdd(channel, 0);
-        return ReadAsync(channel, cancellationToken);
-    }
-
-    private async IAsyncEnumerable<ContainerAuthEvent> ReadAsync(Channel<ContainerAuthEvent> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return change;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(channel, out _);
-        }
-    }
+    public IAsyncEnumerable<ContainerAuthEvent> Subscribe(CancellationToken cancellationToken) => _subscribers.Subscribe(cancellationToken);
 }
