@@ -3,23 +3,19 @@ using Para.Accounts.Tokens;
 
 namespace Para.Accounts.AuthRefresh;
 
-/// <summary>An authentication failure of one wrapped call.</summary>
-internal sealed record AuthFailure(string OperationName, string? AccountId, string? SessionId, DateTimeOffset CallStartedAt);
+/// <summary>A call the provider refused with an authentication error (the gateway reports it), and when that call started.</summary>
+internal sealed record AuthFailure(string? AccountId, DateTimeOffset CallStartedAt);
 
 /// <summary>
-/// Decides whether a failed call is worth running again: yes when the account's tokens were
+/// Decides, for the gateway's refresh manager, whether a failed call is worth running again: yes when the account's tokens were
 /// refreshed after the call started, or when a refresh now works. The refresh itself, its
 /// cooldown, failure limit and counting are the token manager's, per account.
 /// </summary>
 internal sealed class AuthRefresher(TokenManager tokens, ILogger<AuthRefresher> logger)
 {
-    public const string NoAccount = "none";
-    public const string NoSession = "none";
-
     /// <summary>After an authentication failure: true when the call should run once more.</summary>
     public async ValueTask<bool> TryRecoverAsync(AuthFailure failure, CancellationToken cancellationToken)
     {
-        AuthRefreshLog.AuthenticationErrorDetected(logger, failure.OperationName, failure.SessionId ?? NoSession, failure.AccountId ?? NoAccount);
         if (failure.AccountId is not { } accountId)
         {
             // Without an account there is no token to refresh; the call's failure stands.

@@ -1,0 +1,16 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGateway();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapGatewayApis();
+
+return await app.RunGatewayAsync();
+
+/// <summary>Entry point marker for WebApplicationFactory-based tests.</summary>
+public partial class Program;
