@@ -71,11 +71,12 @@ public interface IAccountsApi
     Task<ReloadResponse> ReloadAccountAsync(string idOrName, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// <c>POST /health/auth/refresh?account=&amp;callStartedAt=</c>: the gateway's recovery after the
-    /// provider refused a call that started at <paramref name="callStartedAt"/> (ISO 8601).
+    /// <c>POST /health/auth/refresh?account=&amp;refused=&amp;callStartedAt=</c>: the gateway's recovery
+    /// after the provider refused a call made with the token whose fingerprint is <paramref name="refused"/>
+    /// (or, without one, a call that started at <paramref name="callStartedAt"/>, ISO 8601).
     /// </summary>
     [Post("/health/auth/refresh")]
-    Task<IApiResponse<AuthRefreshDocument>> RecoverAuthenticationAsync([Query] string account, [Query] string callStartedAt, CancellationToken cancellationToken = default);
+    Task<IApiResponse<AuthRefreshDocument>> RecoverAuthenticationAsync([Query] string account, [Query] string? refused, [Query] string callStartedAt, CancellationToken cancellationToken = default);
 
     /// <summary>A new gateway key; the answer is the only place the key appears. 409 when the name is taken.</summary>
     [Post("/api/gateway-keys")]

@@ -27,8 +27,8 @@ public static class AuthRefreshApi
 
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshAuthentication")
-            .WithSummary("Refresh one account (?account=) or all now; 429 while that account's cooldown runs. With ?callStartedAt= "
-                + "(the gateway, after the provider refused a call): recovery, under the cooldown and the failure limit, and 'refreshed' also when a refresh since that call already replaced the token.");
+            .WithSummary("Refresh one account (?account=) or all now; 429 while that account's cooldown runs. With ?refused= (the refused token's "
+                + "fingerprint) or ?callStartedAt= (the gateway, after the provider refused a call): recovery, under the cooldown and the failure limit, and 'refreshed' also when the token was already replaced since.");
 
         return app;
     }
@@ -40,11 +40,12 @@ public static class AuthRefreshApi
         HttpResponse response,
         [AsParameters] AuthRefreshServices services,
         CancellationToken cancellationToken,
-        [FromQuery] DateTimeOffset? callStartedAt = null)
+        [FromQuery] DateTimeOffset? callStartedAt = null,
+        [FromQuery] string? refused = null)
     {
-        if (callStartedAt is { } startedAt)
+        if (callStartedAt is not null || refused is not null)
         {
-            return await RecoverAsync(account, startedAt, services, cancellationToken);
+            return await RecoverAsync(account, callStartedAt, refused, services, cancellationToken);
         }
 
         AuthRefreshLog.ManualRefreshRequested(services.Logger, account ?? "all");
@@ -90,7 +91,7 @@ public static class AuthRefreshApi
 
     /// <summary>The gateway's question after a refused call: is there a token worth one more try?</summary>
     private static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RecoverAsync(
-        string? account, DateTimeOffset callStartedAt, AuthRefreshServices services, CancellationToken cancellationToken)
+        string? account, DateTimeOffset? callStartedAt, string? refused, AuthRefreshServices services, CancellationToken cancellationToken)
     {
         if (account is null || services.Store.Find(account) is not { } found)
         {
@@ -100,7 +101,7 @@ public static class AuthRefreshApi
                 statusCode: account is null ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound);
         }
 
-        var recovered = await services.Refresher.TryRecoverAsync(new AuthFailure(found.Id, callStartedAt), cancellationToken);
+        var recovered = await services.Refresher.TryRecoverAsync(new AuthFailure(found.Id, callStartedAt, refused), cancellationToken);
         var result = recovered
             ? TokenOperationResult.Succeeded("The account has a token newer than the refused call.")
             : TokenOperationResult.Failed("No newer token: the refresh was refused (cooldown or failure limit) or failed.", shouldRetry: false);

@@ -24,7 +24,7 @@ internal sealed class AccountSelector(TimeProvider timeProvider, IOptionsMonitor
         var usable = new List<AccountView>(accounts.Count);
         foreach (var account in accounts)
         {
-            if (account.Paused || account.RequiresReauth || tried.Contains(account.Id) || !HasCredential(account))
+            if (account.Paused || account.RequiresReauth || !HasCredential(account))
             {
                 continue;
             }
@@ -40,7 +40,10 @@ internal sealed class AccountSelector(TimeProvider timeProvider, IOptionsMonitor
                 _restingUntil.TryRemove(new KeyValuePair<string, DateTimeOffset>(account.Id, until));
             }
 
-            usable.Add(account);
+            if (!tried.Contains(account.Id))
+            {
+                usable.Add(account);
+            }
         }
 
         if (usable.Count == 0)

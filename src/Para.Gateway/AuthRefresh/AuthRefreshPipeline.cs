@@ -10,7 +10,14 @@ namespace Para.Gateway.AuthRefresh;
 /// </summary>
 internal interface IAuthRecovery
 {
-    ValueTask<bool> TryRecoverAsync(string accountId, DateTimeOffset callStartedAt, CancellationToken cancellationToken);
+    /// <param name="refusedFingerprint">The refused credential's fingerprint, when the failure says (<see cref="IRefusedCredential"/>).</param>
+    ValueTask<bool> TryRecoverAsync(string accountId, string? refusedFingerprint, DateTimeOffset callStartedAt, CancellationToken cancellationToken);
+}
+
+/// <summary>An authentication failure that knows which credential was refused (its fingerprint, never the credential).</summary>
+internal interface IRefusedCredential
+{
+    string? RefusedFingerprint { get; }
 }
 
 /// <summary>The resilience pipeline every protected operation runs through.</summary>
@@ -76,7 +83,7 @@ internal sealed class AuthRecoveryStrategy(
         bool recovered;
         try
         {
-            recovered = await recovery.TryRecoverAsync(accountId, startedAt, context.CancellationToken)
+            recovered = await recovery.TryRecoverAsync(accountId, (exception as IRefusedCredential)?.RefusedFingerprint, startedAt, context.CancellationToken)
                 .ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

@@ -172,7 +172,7 @@ internal sealed partial class GatewayForwarder(
                     var error = await forwarder.SendAsync(context, destination, upstream.Invoker, upstream.RequestConfig, transformer, token);
                     if (transformer.Held is { StatusCode: 401 or 403 } refused)
                     {
-                        throw new UpstreamRefusedException(refused);
+                        throw new UpstreamRefusedException(refused, credential.Fingerprint);
                     }
 
                     if (transformer.Held is { StatusCode: 429 } limited)
@@ -279,8 +279,10 @@ internal sealed partial class GatewayForwarder(
 }
 
 /// <summary>The provider refused the account's credential (401/403); nothing reached the client yet.</summary>
-internal sealed class UpstreamRefusedException(HeldResponse response)
-    : HttpRequestException($"The provider answered {response.StatusCode}.", null, (HttpStatusCode)response.StatusCode)
+internal sealed class UpstreamRefusedException(HeldResponse response, string refusedFingerprint)
+    : HttpRequestException($"The provider answered {response.StatusCode}.", null, (HttpStatusCode)response.StatusCode), IRefusedCredential
 {
     public HeldResponse Response { get; } = response;
+
+    public string? RefusedFingerprint { get; } = refusedFingerprint;
 }
