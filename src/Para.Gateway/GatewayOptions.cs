@@ -29,6 +29,13 @@ public sealed class GatewayOptions
     public TimeSpan MaxRest { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
+    /// The largest request body <c>/v1/*</c> takes (the provider's own limit for a message request
+    /// is 32 MB); the service-wide <c>Para:Http:MaxRequestBodyBytes</c> is for Para's small JSON
+    /// calls and does not apply here. Default 32 MiB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
     /// Request bodies up to this size are kept in memory so a request can be sent again (after a
     /// refresh, or to the next account after a 429); larger ones are streamed once. Default 32 MiB.
     /// </summary>
@@ -88,9 +95,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Section}:SessionWindow must not be negative, RateLimitRest must be positive and MaxRest at least RateLimitRest.");
         }
 
-        if (options.MaxReplayableBodyBytes < 0)
+        if (options.MaxReplayableBodyBytes < 0 || options.MaxRequestBodyBytes <= 0)
         {
-            failures.Add($"{Section}:MaxReplayableBodyBytes must not be negative.");
+            failures.Add($"{Section}:MaxRequestBodyBytes must be positive and MaxReplayableBodyBytes not negative.");
         }
 
         if (options.KeyCacheDuration < TimeSpan.Zero || options.AccountListCacheDuration < TimeSpan.Zero || options.TokenExpiryMargin < TimeSpan.Zero)

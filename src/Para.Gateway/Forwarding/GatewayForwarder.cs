@@ -41,6 +41,13 @@ internal sealed partial class GatewayForwarder(
     {
         var request = context.Request;
         var cancellationToken = context.RequestAborted;
+        var settings = options.CurrentValue;
+        // Claude requests carry whole conversations and images: the provider's limit, not Para's small-JSON one.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        }
+
         if (PresentedKey(request) is not { } presented)
         {
             telemetry.Refused();
@@ -67,7 +74,6 @@ internal sealed partial class GatewayForwarder(
             return;
         }
 
-        var settings = options.CurrentValue;
         var startedAt = timeProvider.GetTimestamp();
         var startedAtTime = timeProvider.GetUtcNow();
         var body = await ReplayableBody.ReadAsync(request, settings.MaxReplayableBodyBytes, cancellationToken);

@@ -51,6 +51,21 @@ public sealed class ForwardingTests(OAuthServerFixture oauth) : IClassFixture<OA
     }
 
     [Fact]
+    public async Task A_conversation_larger_than_paras_own_json_limit_goes_through()
+    {
+        await _world.SignInAsync("work");
+        var key = await _world.AddKeyAsync("laptop");
+        var longText = new string('x', 512 * 1024);
+
+        using var response = await _world.SendMessageAsync(key, configure: request => request.Content = new StringContent(
+            $$"""{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"{{longText}}"}]}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_world.Upstream.Seen);
+    }
+
+    [Fact]
     public async Task A_client_that_sends_the_oauth_beta_itself_keeps_its_list_as_it_is()
     {
         await _world.SignInAsync("work");
