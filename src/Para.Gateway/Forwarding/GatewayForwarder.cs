@@ -206,9 +206,14 @@ internal sealed partial class GatewayForwarder(
 
             return new Attempt(AttemptKind.Done, attempts > 1, default, null, null);
         }
-        catch (ApiException exception) when (exception.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable or HttpStatusCode.NotFound)
+        catch (ApiException exception)
         {
+            // 409 must sign in again, 503 no valid token (the provider is failing), 404 removed meanwhile.
             return new Attempt(AttemptKind.Unavailable, false, default, null, $"the account API answered {(int)exception.StatusCode}");
+        }
+        catch (Exception exception) when (IsAccountApiFailure(exception, cancellationToken) && !context.Response.HasStarted)
+        {
+            return new Attempt(AttemptKind.Unavailable, false, default, null, $"the account API cannot be reached ({exception.GetType().Name})");
         }
     }
 

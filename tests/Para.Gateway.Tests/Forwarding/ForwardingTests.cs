@@ -66,6 +66,24 @@ public sealed class ForwardingTests(OAuthServerFixture oauth) : IClassFixture<OA
     }
 
     [Fact]
+    public async Task A_console_account_sends_its_api_key_as_x_api_key_and_leaves_the_clients_beta_list_alone()
+    {
+        var account = await _world.SignInConsoleAsync("org");
+        var key = await _world.AddKeyAsync("laptop");
+
+        using var response = await _world.SendMessageAsync(key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(_world.Upstream.Seen);
+        var apiKey = _world.Accounts.Store.Find(account.Id)!.ApiKey!;
+        Assert.Equal(apiKey, seen.Headers["x-api-key"]);
+        Assert.False(seen.Headers.ContainsKey("Authorization"));
+        Assert.Equal("claude-code-20250219,fine-grained-tool-streaming-2025-05-14", seen.Headers["anthropic-beta"]);
+        AssertNothingSecretLeaked(key);
+        Assert.DoesNotContain(apiKey, _world.Gateway.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_that_sends_the_oauth_beta_itself_keeps_its_list_as_it_is()
     {
         await _world.SignInAsync("work");

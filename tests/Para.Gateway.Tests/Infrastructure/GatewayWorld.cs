@@ -76,6 +76,18 @@ public sealed class GatewayWorld : IAsyncDisposable
         return (await patched.Content.ReadFromJsonAsync<AccountView>())!;
     }
 
+    /// <summary>A console account: signed in with OAuth, and the API key the provider created for it.</summary>
+    public async Task<AccountView> SignInConsoleAsync(string name, int priority = 0)
+    {
+        using var admin = Accounts.CreateAdminClient();
+        using var begun = await admin.PostAsJsonAsync("/api/accounts", new AddAccountRequest(name, AccountModes.Console, priority));
+        Assert.True(begun.IsSuccessStatusCode, await begun.Content.ReadAsStringAsync());
+        var begin = (await begun.Content.ReadFromJsonAsync<OAuthBeginResponse>())!;
+        using var completed = await admin.PostAsJsonAsync("/api/oauth/complete", new CompleteOAuthRequest(begin.State, await OAuth.SignInAsync(begin.AuthorizeUrl)));
+        Assert.True(completed.IsSuccessStatusCode, await completed.Content.ReadAsStringAsync());
+        return (await completed.Content.ReadFromJsonAsync<AccountView>())!;
+    }
+
     public async Task<AccountView> UpdateAsync(string name, UpdateAccountRequest update)
     {
         using var admin = Accounts.CreateAdminClient();
