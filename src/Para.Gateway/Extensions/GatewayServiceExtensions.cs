@@ -20,6 +20,9 @@ public static class GatewayServiceExtensions
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Every /v1 request carries a bearer that is not the admin key, and the admin-key handler
+        // (the default scheme) says so at Information: a log line per request, and its cost.
+        builder.Logging.AddFilter("Para.ServiceDefaults.Security", LogLevel.Warning);
         services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
