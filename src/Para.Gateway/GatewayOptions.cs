@@ -56,6 +56,19 @@ public sealed class GatewayOptions
     /// <summary>…or when the oldest waiting record is this old. Default 2 s.</summary>
     public TimeSpan RecordFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The provider's usage endpoint, polled for every subscription account (Bearer, the OAuth beta
+    /// flag): the cheapest authenticated call, so it also tells whether the provider accepts the token.
+    /// Default <c>https://api.anthropic.com/api/oauth/usage</c>; empty turns polling off.
+    /// </summary>
+    public string? UsageUrl { get; set; } = "https://api.anthropic.com/api/oauth/usage";
+
+    /// <summary>How often each account's usage is asked for. Default 5 min.</summary>
+    public TimeSpan UsagePollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a 429 from the usage endpoint the account's interval doubles, up to this. Default 1 h.</summary>
+    public TimeSpan UsagePollMaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Time allowed to connect to the provider. Default 15 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -108,6 +121,16 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (options.RecordBatchSize is < 1 or > 1000 || options.RecordFlushInterval <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:RecordBatchSize is 1 to 1000 and RecordFlushInterval must be positive.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.UsageUrl) && !Uri.TryCreate(options.UsageUrl, UriKind.Absolute, out _))
+        {
+            failures.Add($"{Section}:UsageUrl must be an absolute URL, or empty to turn usage polling off.");
+        }
+
+        if (options.UsagePollInterval < TimeSpan.FromSeconds(10) || options.UsagePollMaxBackoff < options.UsagePollInterval)
+        {
+            failures.Add($"{Section}:UsagePollInterval must be at least 10 s and UsagePollMaxBackoff at least UsagePollInterval.");
         }
 
         if (options.ConnectTimeout <= TimeSpan.Zero || options.ResponseTimeout <= TimeSpan.Zero)

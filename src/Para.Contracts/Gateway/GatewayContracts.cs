@@ -89,7 +89,26 @@ public sealed record GatewayStatus(
     long Failovers,
     long Rejected,
     bool AccountFeedConnected,
-    IReadOnlyList<RestingAccount> Resting);
+    IReadOnlyList<RestingAccount> Resting,
+    IReadOnlyList<AccountLimits>? Limits = null);
 
 /// <summary>An account at a limit: no request goes to it before <see cref="Until"/>.</summary>
 public sealed record RestingAccount(string AccountId, DateTimeOffset Until);
+
+/// <summary>
+/// What the gateway knows of one account's limits and standing with the provider: from the
+/// <c>anthropic-ratelimit-unified-*</c> headers of its answers and from the usage endpoint.
+/// Utilization is a fraction (0.25 = a quarter of the window used).
+/// </summary>
+/// <param name="ProviderAccepts">The provider's own verdict on the account's current token: true after an
+/// accepted call, false after a refusal the refresh did not cure, null before either.</param>
+public sealed record AccountLimits(
+    string AccountId,
+    string? Status,
+    double? FiveHourUtilization,
+    DateTimeOffset? FiveHourReset,
+    double? SevenDayUtilization,
+    DateTimeOffset? SevenDayReset,
+    DateTimeOffset UpdatedAt,
+    bool? ProviderAccepts,
+    string? LastUsageError);

@@ -17,6 +17,7 @@ internal sealed partial class AccountEventsFollower(
     UpstreamCredentials credentials,
     AccountCatalog catalog,
     GatewayKeys keys,
+    Limits.AccountLimitsTracker limits,
     TimeProvider timeProvider,
     ILogger<AccountEventsFollower> logger) : BackgroundService
 {
@@ -81,6 +82,7 @@ internal sealed partial class AccountEventsFollower(
         if (AccountEventTypes.ChangesTokens(change.Type))
         {
             credentials.Forget(change.AccountId);
+            limits.TokenChanged(change.AccountId);
             LogTokenDropped(logger, change.AccountName, change.Type);
         }
 

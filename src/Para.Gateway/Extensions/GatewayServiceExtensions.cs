@@ -39,6 +39,14 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<RequestRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<RequestRecorder>());
+        services.AddSingleton<Para.Gateway.Limits.AccountLimitsTracker>();
+        services.AddSingleton<Para.Gateway.Limits.UsagePoller>();
+        services.AddHostedService(provider => provider.GetRequiredService<Para.Gateway.Limits.UsagePoller>());
+        // Its own back-off on 429; the standard handler's retries would ask three times as often.
+        // EXTEXP0001: experimental API, and the documented way to undo the defaults for one client.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(Para.Gateway.Limits.UsagePoller.HttpClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         services.AddSingleton<AccountEventsFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<AccountEventsFollower>());
 

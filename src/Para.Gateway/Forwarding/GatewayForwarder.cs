@@ -31,6 +31,7 @@ internal sealed partial class GatewayForwarder(
     AuthRefreshManager refreshManager,
     RequestRecorder recorder,
     GatewayTelemetry telemetry,
+    Limits.AccountLimitsTracker limits,
     TimeProvider timeProvider,
     IOptionsMonitor<GatewayOptions> options,
     ILogger<GatewayForwarder> logger)
@@ -176,6 +177,11 @@ internal sealed partial class GatewayForwarder(
 
                     var transformer = new UpstreamTransformer(credential, settings.OAuthBeta, holdBackRefusals: body.Replayable);
                     var error = await forwarder.SendAsync(context, destination, upstream.Invoker, upstream.RequestConfig, transformer, token);
+                    if (transformer.Held is { StatusCode: 429 })
+                    {
+                        limits.FromHeaders(account.Id, transformer.Limits, accepted: null);
+                    }
+
                     if (transformer.Held is { StatusCode: 401 or 403 } refused)
                     {
                         throw new UpstreamRefusedException(refused, credential.Fingerprint);
@@ -184,6 +190,11 @@ internal sealed partial class GatewayForwarder(
                     if (transformer.Held is { StatusCode: 429 } limited)
                     {
                         return new Attempt(AttemptKind.RateLimited, attempts > 1, transformer.Limits, limited, null);
+                    }
+
+                    if (transformer.UpstreamStatus is { } status && (transformer.Limits.Any || status is >= 200 and < 300))
+                    {
+                        limits.FromHeaders(account.Id, transformer.Limits, status is >= 200 and < 300 ? true : null);
                     }
 
                     if (error != ForwarderError.None)
@@ -198,6 +209,7 @@ internal sealed partial class GatewayForwarder(
         catch (UpstreamRefusedException refused)
         {
             // Refreshed and refused again, or the refresh did not help: the provider's answer goes to the client.
+            limits.FromHeaders(account.Id, default, accepted: false);
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();

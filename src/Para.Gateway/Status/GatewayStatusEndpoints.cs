@@ -20,12 +20,14 @@ public static class GatewayStatusEndpoints
         return app;
     }
 
-    internal static GatewayStatus GetStatus(GatewayTelemetry telemetry, AccountSelector selector, AccountEventsFollower events, TimeProvider timeProvider) => new(
+    internal static GatewayStatus GetStatus(
+        GatewayTelemetry telemetry, AccountSelector selector, AccountEventsFollower events, Para.Gateway.Limits.AccountLimitsTracker limits, TimeProvider timeProvider) => new(
         timeProvider.GetUtcNow(),
         telemetry.Requests,
         telemetry.Retries,
         telemetry.Failovers,
         telemetry.Rejected,
         events.Connected,
-        [.. selector.Resting().Select(pair => new RestingAccount(pair.Key, pair.Value))]);
+        [.. selector.Resting().Select(pair => new RestingAccount(pair.Key, pair.Value))],
+        limits.All);
 }

@@ -51,6 +51,7 @@ public sealed class FakeUpstream : IAsyncLifetime
         _app = builder.Build();
         _app.MapPost("/v1/messages", MessagesAsync);
         _app.MapPost("/v1/messages/count_tokens", MessagesAsync);
+        _app.MapGet("/api/oauth/usage", Usage);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -146,6 +147,26 @@ public sealed class FakeUpstream : IAsyncLifetime
 
         await WriteEventAsync(context, "message_delta", new { type = "message_delta", delta = new { stop_reason = "end_turn" }, usage = new { output_tokens = OutputTokens } });
         await WriteEventAsync(context, "message_stop", new { type = "message_stop" });
+    }
+
+    /// <summary>Answers to <c>/api/oauth/usage</c>, in order (status codes).</summary>
+    public ConcurrentQueue<(string? Credential, int Status, string? Beta)> UsageRequests { get; } = new();
+
+    private IResult Usage(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var credential = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null;
+        var status = credential is null || !IsCurrent(credential) || Revoked.ContainsKey(credential) ? 401
+            : credential is not null && _plans.TryGetValue("usage:" + credential, out var plans) && plans.TryDequeue(out var planned) ? planned.Status
+            : 200;
+        UsageRequests.Enqueue((credential, status, context.Request.Headers["anthropic-beta"].ToString()));
+        return status != 200
+            ? Results.Json(new { type = "error", error = new { type = status == 401 ? "authentication_error" : "rate_limit_error" } }, statusCode: status)
+            : Results.Json(new
+            {
+                five_hour = new { utilization = 25.0, resets_at = "2030-01-01T05:00:00+00:00" },
+                seven_day = new { utilization = 50.0, resets_at = "2030-01-07T00:00:00+00:00" },
+            });
     }
 
     private static async Task WriteEventAsync(HttpContext context, string name, object data)

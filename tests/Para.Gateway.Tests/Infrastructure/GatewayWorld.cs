@@ -48,7 +48,8 @@ public sealed class GatewayWorld : IAsyncDisposable
 
     public IServiceProvider GatewayServices => Gateway.Services;
 
-    public static async Task<GatewayWorld> StartAsync(OAuthServerFixture oauth, Dictionary<string, string?>? gatewaySettings = null)
+    /// <param name="usage">Turns usage polling on, against the test upstream's usage endpoint (the test drives the polls).</param>
+    public static async Task<GatewayWorld> StartAsync(OAuthServerFixture oauth, Dictionary<string, string?>? gatewaySettings = null, bool usage = false)
     {
         var accounts = new AccountsApiFactory(oauth);
         var accountsAddress = accounts.StartOnKestrel();
@@ -56,7 +57,13 @@ public sealed class GatewayWorld : IAsyncDisposable
         await upstream.InitializeAsync();
         upstream.IsCurrent = credential =>
             accounts.Store.List().Any(account => account.Tokens?.AccessToken == credential || account.ApiKey == credential);
-        var factory = new GatewayFactory(accountsAddress, upstream.BaseAddress, gatewaySettings ?? []);
+        gatewaySettings ??= [];
+        if (usage)
+        {
+            gatewaySettings["Para:Gateway:UsageUrl"] = new Uri(upstream.BaseAddress, "/api/oauth/usage").ToString();
+        }
+
+        var factory = new GatewayFactory(accountsAddress, upstream.BaseAddress, gatewaySettings);
         var gatewayAddress = factory.StartOnKestrel();
         var world = new GatewayWorld(oauth, accounts, upstream, factory, gatewayAddress);
         // Caches are dropped by events only while the feed is open: wait until it is.
@@ -174,6 +181,8 @@ public sealed class GatewayFactory(Uri accountsAddress, Uri upstreamAddress, Dic
         builder.UseSetting("Para:Client:AccountsAddress", accountsAddress.ToString());
         builder.UseSetting("Para:Client:AdminKey", AccountsApiFactory.AdminKey);
         builder.UseSetting("Para:Gateway:DefaultEndpoint", upstreamAddress.ToString());
+        // Off unless a test turns it on: a poll in the background would add refreshes to other tests.
+        builder.UseSetting("Para:Gateway:UsageUrl", settings.GetValueOrDefault("Para:Gateway:UsageUrl") ?? "");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

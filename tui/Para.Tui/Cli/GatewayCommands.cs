@@ -74,11 +74,23 @@ internal static class GatewayCommands
                 console.Out.WriteLine($"resting         {resting.AccountId} until {resting.Until.ToString("u", CultureInfo.InvariantCulture)}");
             }
 
+            foreach (var limits in numbers.Limits ?? [])
+            {
+                console.Out.WriteLine(
+                    $"limits          {limits.AccountId} 5h {Percent(limits.FiveHourUtilization)} (resets {Time(limits.FiveHourReset)}), "
+                    + $"7d {Percent(limits.SevenDayUtilization)} (resets {Time(limits.SevenDayReset)}), "
+                    + $"provider {(limits.ProviderAccepts switch { true => "accepts the token", false => "refuses the token", null => "not asked yet" })}");
+            }
+
             return 0;
         }));
         gateway.Subcommands.Add(status);
         return gateway;
     }
+
+    private static string Percent(double? fraction) => fraction is { } value ? value.ToString("P0", CultureInfo.InvariantCulture) : "?";
+
+    private static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "?";
 
     private static async Task<int> RunAsync(CliConsole console, Func<IServiceProvider, Task<int>> action)
     {
