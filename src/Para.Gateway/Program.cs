@@ -1,6 +1,9 @@
+using Para.Client;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddAccountsConnection();
 builder.AddGateway();
 
 var app = builder.Build();
