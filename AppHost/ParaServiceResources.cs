@@ -2,10 +2,10 @@ using Para.Contracts;
 
 namespace Para.AppHost;
 
-/// <summary>The AppHost's two services, and where DCP put them once the app has started.</summary>
+/// <summary>The AppHost's services, and where DCP put them once the app has started.</summary>
 internal static class ParaServiceResources
 {
-    public static readonly string[] Names = [ServiceNames.Accounts, ServiceNames.ContainerAuth];
+    public static readonly string[] Names = [ServiceNames.Accounts, ServiceNames.ContainerAuth, ServiceNames.Gateway];
 
     /// <summary>The service's <c>http</c> endpoint; valid only after <c>StartAsync</c> allocated it.</summary>
     public static Uri HttpEndpointOf(DistributedApplicationModel model, string resourceName) =>

@@ -29,6 +29,16 @@ var containerAuth = builder.AddProject<Projects.Para_ContainerAuth>(ServiceNames
 // waits for accounts, and a missing container-auth only defers those refreshes.
 accounts.WithReference(containerAuth);
 
+// Claude traffic: /v1/* on a gateway key, forwarded on the chosen account's token. Tokens, keys and
+// the account list come from the account API, and its event stream drops them when they change.
+builder.AddProject<Projects.Para_Gateway>(ServiceNames.Gateway)
+    .WithEnvironment(ParaDataDirectory.EnvironmentVariable, settings.DataDirectory)
+    .WithReference(accounts)
+    .WaitFor(accounts)
+    .WithEndpoint("http", endpoint => endpoint.Port = settings.PortOf(ServiceNames.Gateway))
+    .WithHttpHealthCheck(AppHostSettings.ReadinessPath)
+    .WithMetricExportInterval(settings);
+
 builder.AddParaServiceClients(settings);
 
 var app = builder.Build();

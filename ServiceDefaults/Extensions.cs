@@ -31,10 +31,10 @@ public static class ServiceDefaultsExtensions
     public const string LiveTag = "live";
 
     /// <summary>Names of meters Para's own code writes to; exported with the framework's.</summary>
-    public static readonly string[] ParaMeterNames = ["Para.Accounts", "Para.ContainerAuth", "Para.Auth"];
+    public static readonly string[] ParaMeterNames = ["Para.Accounts", "Para.ContainerAuth", "Para.Auth", "Para.Gateway"];
 
     /// <summary>Names of activity sources Para's own code starts spans on (OAuth, refreshes, jobs).</summary>
-    public static readonly string[] ParaTraceSourceNames = ["Para.Accounts", "Para.ContainerAuth"];
+    public static readonly string[] ParaTraceSourceNames = ["Para.Accounts", "Para.ContainerAuth", "Para.Gateway"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -18,6 +18,7 @@ public static class ParaServiceClients
         {
             options.AccountsAddress = ParaServiceResources.HttpEndpointOf(model, ServiceNames.Accounts);
             options.ContainerAuthAddress = ParaServiceResources.HttpEndpointOf(model, ServiceNames.ContainerAuth);
+            options.GatewayAddress = ParaServiceResources.HttpEndpointOf(model, ServiceNames.Gateway);
             options.AdminKey = AdminKey.Load(settings.DataDirectory);
         });
         return builder;

@@ -91,6 +91,7 @@ internal static class ParaRun
                 [ParaDataDirectory.EnvironmentVariable] = settings.DataDirectory,
                 ["services__accounts__http__0"] = urls[ServiceNames.Accounts],
                 ["services__container-auth__http__0"] = urls[ServiceNames.ContainerAuth],
+                ["services__gateway__http__0"] = urls[ServiceNames.Gateway],
                 ["Para__Console__DashboardUrl"] = settings.DashboardLoginUrl?.AbsoluteUri ?? "",
             }, stopping);
         }
@@ -154,7 +155,7 @@ internal static class ParaRun
     private static void PrintSummary(Dictionary<string, string> urls, AppHostSettings settings, TimeSpan elapsed)
     {
         var seconds = elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        Console.Out.WriteLine($"para: both services healthy in {seconds} s. Ctrl+C stops everything.");
+        Console.Out.WriteLine($"para: all services healthy in {seconds} s. Ctrl+C stops everything.");
         if (settings.DashboardLoginUrl is { } dashboard)
         {
             Console.Out.WriteLine($"  {"dashboard",-15} {dashboard.AbsoluteUri}");

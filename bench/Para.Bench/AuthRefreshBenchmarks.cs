@@ -1,43 +1,43 @@
+extern alias gateway;
+
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Para.Accounts.AuthRefresh;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Registry;
+using AuthRefreshManager = gateway::Para.Gateway.AuthRefresh.AuthRefreshManager;
+using AuthRefreshPipeline = gateway::Para.Gateway.AuthRefresh.AuthRefreshPipeline;
+using IAuthRecovery = gateway::Para.Gateway.AuthRefresh.IAuthRecovery;
 
 namespace Para.Bench;
 
 /// <summary>
-/// What the auth refresh pipeline costs a call that succeeds (the common case), and what a 401
-/// costs up to the recovery decision (here: an account the store does not hold, so no provider call).
+/// What the gateway's auth refresh pipeline costs a call that succeeds (the common case), and what
+/// a 401 costs up to the recovery decision (here: a recovery that answers "no" at once, so neither
+/// the account API nor a provider is in the figure).
 /// </summary>
 [MemoryDiagnoser]
 public class AuthRefreshBenchmarks
 {
     private static readonly Func<CancellationToken, ValueTask<int>> Succeeds = static _ => ValueTask.FromResult(42);
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("para-bench-").FullName;
-    private IHost _host = null!;
+    private ServiceProvider _services = null!;
     private AuthRefreshManager _manager = null!;
     private int _attempt;
 
     [GlobalSetup]
     public void Setup()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration["PARA_DATA_DIR"] = _dataDirectory;
-        builder.Configuration["PARA_DB_PASSWORD"] = "bench";
-        builder.AddAccountServices();
-        builder.AddAuthRefresh();
-        _host = builder.Build();
-        _manager = _host.Services.GetRequiredService<AuthRefreshManager>();
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline(AuthRefreshPipeline.Name, static pipeline =>
+            AuthRefreshPipeline.AddAuthRecovery(pipeline, new NoRecovery(), TimeProvider.System, NullLogger.Instance));
+        _services = services.BuildServiceProvider();
+        _manager = new AuthRefreshManager(_services.GetRequiredService<ResiliencePipelineProvider<string>>());
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _host.Dispose();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+    public void Cleanup() => _services.Dispose();
 
     [Benchmark(Baseline = true, Description = "direct call")]
     public ValueTask<int> Direct() => Succeeds(CancellationToken.None);
@@ -79,5 +79,11 @@ public class AuthRefreshBenchmarks
         yield return 1;
         yield return 2;
         yield return 3;
+    }
+
+    private sealed class NoRecovery : IAuthRecovery
+    {
+        public ValueTask<bool> TryRecoverAsync(string accountId, string? refusedFingerprint, DateTimeOffset callStartedAt, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(false);
     }
 }

@@ -1,5 +1,6 @@
 using Para.Contracts.Accounts;
 using Para.Contracts.Credentials;
+using Para.Contracts.Gateway;
 using Para.Contracts.Health;
 using Refit;
 
@@ -68,4 +69,38 @@ public interface IAccountsApi
     /// <summary>Drops every cached copy of the account's tokens, in the API and in every event subscriber.</summary>
     [Post("/api/accounts/{idOrName}/reload")]
     Task<ReloadResponse> ReloadAccountAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>POST /health/auth/refresh?account=&amp;refused=&amp;callStartedAt=</c>: the gateway's recovery
+    /// after the provider refused a call made with the token whose fingerprint is <paramref name="refused"/>
+    /// (or, without one, a call that started at <paramref name="callStartedAt"/>, ISO 8601).
+    /// </summary>
+    [Post("/health/auth/refresh")]
+    Task<IApiResponse<AuthRefreshDocument>> RecoverAuthenticationAsync([Query] string account, [Query] string? refused, [Query] string callStartedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>A new gateway key; the answer is the only place the key appears. 409 when the name is taken.</summary>
+    [Post("/api/gateway-keys")]
+    Task<GatewayKeyCreated> AddGatewayKeyAsync([Body] AddGatewayKeyRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/gateway-keys")]
+    Task<IReadOnlyList<GatewayKeyView>> ListGatewayKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>404 when no key has that id or name.</summary>
+    [Delete("/api/gateway-keys/{idOrName}")]
+    Task RevokeGatewayKeyAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Whose a presented gateway key is; 404 (an <see cref="ApiException"/>) when it is not a live key.</summary>
+    [Post("/api/gateway-keys/validate")]
+    Task<GatewayKeyIdentity> ValidateGatewayKeyAsync([Body] ValidateGatewayKeyRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The access token or API key the gateway sends upstream; 409 requires re-auth, 503 no valid token.</summary>
+    [Get("/api/accounts/{idOrName}/upstream-credential")]
+    Task<UpstreamCredential> GetUpstreamCredentialAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    [Post("/api/gateway/requests")]
+    Task<RecordGatewayRequestsResult> RecordGatewayRequestsAsync([Body] RecordGatewayRequests batch, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's request history, newest first.</summary>
+    [Get("/api/accounts/{idOrName}/requests")]
+    Task<IReadOnlyList<RequestHistoryEntry>> GetAccountRequestsAsync(string idOrName, [Query] int? limit = null, CancellationToken cancellationToken = default);
 }

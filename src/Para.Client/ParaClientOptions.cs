@@ -12,6 +12,8 @@ public sealed class ParaClientOptions
 
     public Uri ContainerAuthAddress { get; set; } = new("http://container-auth");
 
+    public Uri GatewayAddress { get; set; } = new("http://gateway");
+
     /// <summary>The admin key; when empty it is read from the data folder's <c>admin.key</c>.</summary>
     public string? AdminKey { get; set; }
 }

@@ -12,7 +12,7 @@ namespace Para.Client;
 public static class ParaClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IAccountsApi"/> and <see cref="IContainerAuthApi"/>. Resilience and
+    /// Registers <see cref="IAccountsApi"/>, <see cref="IContainerAuthApi"/> and <see cref="IGatewayApi"/>. Resilience and
     /// service discovery come from the HttpClient defaults that <c>AddServiceDefaults</c> sets.
     /// </summary>
     public static IServiceCollection AddParaClients(this IServiceCollection services, IConfiguration configuration)
@@ -29,6 +29,11 @@ public static class ParaClientServiceCollectionExtensions
         services.AddRefitGeneratedClient<IContainerAuthApi>(settings)
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.ContainerAuthAddress)
+            .AddHttpMessageHandler<AdminKeyHandler>()
+            .UseInteractiveResilience();
+        services.AddRefitGeneratedClient<IGatewayApi>(settings)
+            .ConfigureHttpClient((provider, client) =>
+                client.BaseAddress = provider.GetRequiredService<IOptions<ParaClientOptions>>().Value.GatewayAddress)
             .AddHttpMessageHandler<AdminKeyHandler>()
             .UseInteractiveResilience();
         return services;

@@ -1,5 +1,5 @@
+using Para.Client;
 using Para.ContainerAuth;
-using Para.ContainerAuth.Accounts;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -5,5 +5,6 @@ public static class ServiceNames
 {
     public const string Accounts = "accounts";
     public const string ContainerAuth = "container-auth";
+    public const string Gateway = "gateway";
     public const string Console = "console";
 }

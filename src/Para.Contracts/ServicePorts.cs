@@ -9,11 +9,13 @@ public static class ServicePorts
 {
     public const int Accounts = 5180;
     public const int ContainerAuth = 5181;
+    public const int Gateway = 5182;
 
     public static int DefaultFor(string serviceName) => serviceName switch
     {
         ServiceNames.Accounts => Accounts,
         ServiceNames.ContainerAuth => ContainerAuth,
+        ServiceNames.Gateway => Gateway,
         _ => throw new ArgumentOutOfRangeException(nameof(serviceName), serviceName, "Not a Para service."),
     };
 
@@ -22,5 +24,6 @@ public static class ServicePorts
     {
         [$"services:{ServiceNames.Accounts}:http:0"] = $"http://localhost:{Accounts}",
         [$"services:{ServiceNames.ContainerAuth}:http:0"] = $"http://localhost:{ContainerAuth}",
+        [$"services:{ServiceNames.Gateway}:http:0"] = $"http://localhost:{Gateway}",
     };
 }

@@ -17,6 +17,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
     [Theory]
     [InlineData(ServiceNames.Accounts)]
     [InlineData(ServiceNames.ContainerAuth)]
+    [InlineData(ServiceNames.Gateway)]
     public async Task Every_service_answers_health_with_the_admin_key(string resource)
     {
         using var client = _host.CreateAdminClient(resource);
@@ -31,6 +32,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
     [Theory]
     [InlineData(ServiceNames.Accounts)]
     [InlineData(ServiceNames.ContainerAuth)]
+    [InlineData(ServiceNames.Gateway)]
     public async Task Without_the_admin_key_health_is_refused_but_readiness_and_liveness_answer_with_status_only(string resource)
     {
         using var anonymous = _host.App.CreateHttpClient(resource, "http");
@@ -47,10 +49,12 @@ public sealed class AppHostTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
-    [Fact]
-    public async Task Container_auth_received_the_account_api_address_through_service_discovery()
+    [Theory]
+    [InlineData(ServiceNames.ContainerAuth)]
+    [InlineData(ServiceNames.Gateway)]
+    public async Task The_account_api_address_arrives_through_service_discovery(string resource)
     {
-        using var client = _host.CreateAdminClient(ServiceNames.ContainerAuth);
+        using var client = _host.CreateAdminClient(resource);
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -65,6 +69,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
     [Theory]
     [InlineData(ServiceNames.Accounts)]
     [InlineData(ServiceNames.ContainerAuth)]
+    [InlineData(ServiceNames.Gateway)]
     public async Task Each_service_is_given_the_data_folder_and_a_metric_interval_an_idle_service_can_afford(string resource)
     {
         var model = _host.App.Services.GetRequiredService<DistributedApplicationModel>();

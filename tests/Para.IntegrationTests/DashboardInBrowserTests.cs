@@ -30,7 +30,7 @@ public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IC
     [Fact]
     public async Task Headless_run_prints_the_dashboard_login_url_and_each_service_on_its_configured_port()
     {
-        Assert.Matches(@"para: both services healthy in \d+\.\d s\. Ctrl\+C stops everything\.", Host.Output);
+        Assert.Matches(@"para: all services healthy in \d+\.\d s\. Ctrl\+C stops everything\.", Host.Output);
         Assert.Matches(@"^http://localhost:\d+/login\?t=[0-9a-f]+$", Host.PrintedUrl("dashboard"));
         Assert.Equal($"http://localhost:{Host.AccountsPort}", Host.PrintedUrl("accounts"));
         Assert.Equal($"http://localhost:{Host.ContainerAuthPort}", Host.PrintedUrl("container-auth"));

@@ -25,7 +25,8 @@ internal static class ParaConsole
             return new CliConsole(Console.Out, Console.Error).Fail(exception.Message);
         }
 
-        var data = new RefitConsoleData(host.Services.GetRequiredService<IAccountsApi>(), host.Services.GetRequiredService<IContainerAuthApi>());
+        var data = new RefitConsoleData(
+            host.Services.GetRequiredService<IAccountsApi>(), host.Services.GetRequiredService<IContainerAuthApi>(), host.Services.GetRequiredService<IGatewayApi>());
         var model = new ConsoleViewModel(data, TimeProvider.System, options);
         string? failure = null;
         using (var stopping = new CancellationTokenSource())

@@ -33,7 +33,9 @@ internal static class AccountViews
         new UsageStatistics(
             account.Usage.RequestCount,
             account.Usage.TotalRequests,
-            account.Usage.LastUsedMs is { } lastUsed ? DateTimeOffset.FromUnixTimeMilliseconds(lastUsed) : null),
+            account.Usage.LastUsedMs is { } lastUsed ? DateTimeOffset.FromUnixTimeMilliseconds(lastUsed) : null,
+            account.Usage.InputTokens,
+            account.Usage.OutputTokens),
         account.RequestHistory.Count,
         schedule.StatusOf(account));
 }

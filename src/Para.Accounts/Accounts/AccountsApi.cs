@@ -227,6 +227,8 @@ public static partial class AccountsApi
     private static ProblemHttpResult NotFound(string idOrName) =>
         TypedResults.Problem(title: "Account not found", detail: $"No account has the id or name '{idOrName}'.", statusCode: StatusCodes.Status404NotFound);
 
+    internal static bool IsValidName(string name) => AccountName().IsMatch(name);
+
     private static void ValidateName(string? name, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(name) || !AccountName().IsMatch(name.Trim()))

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Para.Accounts.AuthRefresh;
+using Para.Accounts.Storage;
 using Para.Accounts.Tokens;
 using Para.Contracts.Health;
 using Para.ServiceDefaults.Security;
@@ -26,7 +27,8 @@ public static class AuthRefreshApi
 
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshAuthentication")
-            .WithSummary("Refresh one account (?account=) or all now; 429 while that account's cooldown runs");
+            .WithSummary("Refresh one account (?account=) or all now; 429 while that account's cooldown runs. With ?refused= (the refused token's "
+                + "fingerprint) or ?callStartedAt= (the gateway, after the provider refused a call): recovery, under the cooldown and the failure limit, and 'refreshed' also when the token was already replaced since.");
 
         return app;
     }
@@ -37,8 +39,15 @@ public static class AuthRefreshApi
         [FromQuery] string? account,
         HttpResponse response,
         [AsParameters] AuthRefreshServices services,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        [FromQuery] DateTimeOffset? callStartedAt = null,
+        [FromQuery] string? refused = null)
     {
+        if (callStartedAt is not null || refused is not null)
+        {
+            return await RecoverAsync(account, callStartedAt, refused, services, cancellationToken);
+        }
+
         AuthRefreshLog.ManualRefreshRequested(services.Logger, account ?? "all");
         TokenOperationResult result;
         DateTimeOffset? retryAt;
@@ -79,7 +88,30 @@ public static class AuthRefreshApi
             new AuthRefreshResult(result.Success, result.Message, result.ShouldRetry),
             AuthHealthDocuments.Aggregate(services.Tokens.GetStatuses())));
     }
+
+    /// <summary>The gateway's question after a refused call: is there a token worth one more try?</summary>
+    private static async Task<Results<Ok<AuthRefreshDocument>, ProblemHttpResult>> RecoverAsync(
+        string? account, DateTimeOffset? callStartedAt, string? refused, AuthRefreshServices services, CancellationToken cancellationToken)
+    {
+        if (account is null || services.Store.Find(account) is not { } found)
+        {
+            return TypedResults.Problem(
+                title: "Unknown account",
+                detail: account is null ? "Recovery is for one account (?account=)." : $"There is no account '{account}'.",
+                statusCode: account is null ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound);
+        }
+
+        var recovered = await services.Refresher.TryRecoverAsync(new AuthFailure(found.Id, callStartedAt, refused), cancellationToken);
+        var result = recovered
+            ? TokenOperationResult.Succeeded("The account has a token newer than the refused call.")
+            : TokenOperationResult.Failed("No newer token: the refresh was refused (cooldown or failure limit) or failed.", shouldRetry: false);
+        return TypedResults.Ok(new AuthRefreshDocument(
+            recovered ? "refreshed" : "failed",
+            services.TimeProvider.GetUtcNow(),
+            new AuthRefreshResult(result.Success, result.Message, result.ShouldRetry),
+            AuthHealthDocuments.Aggregate(services.Tokens.GetStatuses())));
+    }
 }
 
 /// <summary>What the <c>/health/auth</c> handlers need, as one parameter object.</summary>
-internal sealed record AuthRefreshServices(TokenManager Tokens, TimeProvider TimeProvider, ILogger<AuthRefresher> Logger);
+internal sealed record AuthRefreshServices(TokenManager Tokens, AuthRefresher Refresher, AccountStore Store, TimeProvider TimeProvider, ILogger<AuthRefresher> Logger);

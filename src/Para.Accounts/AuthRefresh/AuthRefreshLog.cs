@@ -8,17 +8,11 @@ namespace Para.Accounts.AuthRefresh;
 /// </summary>
 internal static partial class AuthRefreshLog
 {
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
-        Message = "Authentication error detected in {OperationName} for session {SessionId}, attempting refresh (account: {AccountId})")]
-    public static partial void AuthenticationErrorDetected(ILogger logger, string operationName, string sessionId, string accountId);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
         Message = "Claude Code authentication refresh successful (refreshCount: {RefreshCount}, timeTaken: {TimeTakenMs}ms, account: {AccountId}, strategy: {Strategy})")]
     public static partial void RefreshSucceeded(ILogger logger, long refreshCount, long timeTakenMs, string accountId, string strategy);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
-        Message = "Authentication refreshed, retrying {OperationName} for session {SessionId} (account: {AccountId})")]
-    public static partial void RetryingAfterRefresh(ILogger logger, string operationName, string sessionId, string accountId);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
         Message = "Too many consecutive auth failures, not retrying (consecutiveFailures: {ConsecutiveFailures}, maxAllowed: {MaxAllowed}, account: {AccountId})")]

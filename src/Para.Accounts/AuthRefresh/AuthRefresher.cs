@@ -1,35 +1,36 @@
 using Microsoft.Extensions.Logging;
+using Para.Accounts.Storage;
 using Para.Accounts.Tokens;
+using Para.Contracts.Credentials;
 
 namespace Para.Accounts.AuthRefresh;
 
-/// <summary>An authentication failure of one wrapped call.</summary>
-internal sealed record AuthFailure(string OperationName, string? AccountId, string? SessionId, DateTimeOffset CallStartedAt);
+/// <summary>
+/// A call the provider refused with an authentication error, as the gateway reports it: when the
+/// call started and, when known, the fingerprint of the token it was refused with.
+/// </summary>
+internal sealed record AuthFailure(string AccountId, DateTimeOffset? CallStartedAt, string? RefusedFingerprint);
 
 /// <summary>
-/// Decides whether a failed call is worth running again: yes when the account's tokens were
-/// refreshed after the call started, or when a refresh now works. The refresh itself, its
-/// cooldown, failure limit and counting are the token manager's, per account.
+/// Decides, for the gateway's refresh manager, whether a refused call is worth running again: yes
+/// when the account already holds another token than the refused one (or was refreshed after the
+/// call started, when no fingerprint is given), or when a refresh now works. The refresh itself,
+/// its cooldown, failure limit and counting are the token manager's, per account.
 /// </summary>
-internal sealed class AuthRefresher(TokenManager tokens, ILogger<AuthRefresher> logger)
+/// <remarks>
+/// The fingerprint is the better question: it needs no clock shared between the gateway and this
+/// service, and a token that changed for any reason (a refresh, an adoption, a new sign-in) counts.
+/// </remarks>
+internal sealed class AuthRefresher(TokenManager tokens, AccountStore store, ILogger<AuthRefresher> logger)
 {
-    public const string NoAccount = "none";
-    public const string NoSession = "none";
-
     /// <summary>After an authentication failure: true when the call should run once more.</summary>
     public async ValueTask<bool> TryRecoverAsync(AuthFailure failure, CancellationToken cancellationToken)
     {
-        AuthRefreshLog.AuthenticationErrorDetected(logger, failure.OperationName, failure.SessionId ?? NoSession, failure.AccountId ?? NoAccount);
-        if (failure.AccountId is not { } accountId)
-        {
-            // Without an account there is no token to refresh; the call's failure stands.
-            return false;
-        }
-
+        var accountId = failure.AccountId;
         var before = tokens.RefreshStatusOf(accountId);
-        if (before.LastSuccess is { } refreshed && refreshed >= failure.CallStartedAt)
+        if (ReplacedSince(failure, before))
         {
-            AuthRefreshLog.RefreshedMeanwhile(logger, refreshed, accountId);
+            AuthRefreshLog.RefreshedMeanwhile(logger, before.LastSuccess ?? DateTimeOffset.MinValue, accountId);
             return true;
         }
 
@@ -40,11 +41,11 @@ internal sealed class AuthRefresher(TokenManager tokens, ILogger<AuthRefresher> 
                 AuthRefreshLog.TooManyConsecutiveFailures(logger, before.ConsecutiveFailures, tokens.MaxConsecutiveFailures, accountId);
                 return false;
             case RefreshRefusal.CoolingDown or RefreshRefusal.BackingOff:
-                // A refresh that succeeded inside the cooldown and after the call started already replaced its credentials.
+                // A refresh that succeeded inside the cooldown, after the refused call, already replaced its credentials.
                 var now = tokens.RefreshStatusOf(accountId);
-                if (now.LastSuccess is { } meanwhile && meanwhile >= failure.CallStartedAt)
+                if (ReplacedSince(failure, now))
                 {
-                    AuthRefreshLog.RefreshedMeanwhile(logger, meanwhile, accountId);
+                    AuthRefreshLog.RefreshedMeanwhile(logger, now.LastSuccess ?? DateTimeOffset.MinValue, accountId);
                     return true;
                 }
 
@@ -53,5 +54,16 @@ internal sealed class AuthRefresher(TokenManager tokens, ILogger<AuthRefresher> 
             default:
                 return outcome.Succeeded;
         }
+    }
+
+    private bool ReplacedSince(AuthFailure failure, AccountRefreshStatus status)
+    {
+        if (failure.RefusedFingerprint is { Length: > 0 } refused)
+        {
+            return store.Find(failure.AccountId) is { RequiresReauth: false, Tokens.AccessToken: { Length: > 0 } current }
+                && !string.Equals(TokenFingerprint.Of(current), refused, StringComparison.Ordinal);
+        }
+
+        return failure.CallStartedAt is { } startedAt && status.LastSuccess is { } refreshed && refreshed >= startedAt;
     }
 }

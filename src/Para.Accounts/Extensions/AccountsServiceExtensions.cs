@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Para.Accounts.Accounts;
 using Para.Accounts.Events;
+using Para.Accounts.Gateway;
 using Para.Accounts.Holders;
 using Para.Accounts.OAuth;
 using Para.Accounts.Storage;
@@ -102,6 +103,7 @@ public static class AccountsServiceExtensions
         app.MapOAuthApi();
         app.MapEventsApi();
         app.MapTokenHealthApi();
+        app.MapGatewayApi();
         return app;
     }
 }

@@ -113,6 +113,10 @@ internal sealed class UsageRecord
 
     public long? LastUsedMs { get; set; }
 
+    public long InputTokens { get; set; }
+
+    public long OutputTokens { get; set; }
+
     public UsageRecord Clone() => (UsageRecord)MemberwiseClone();
 }
 
@@ -125,6 +129,44 @@ internal sealed class RequestRecord
 
     public int StatusCode { get; init; }
 
+    public string? Method { get; init; }
+
+    public string? Path { get; init; }
+
+    public long? LatencyMs { get; init; }
+
+    public long? InputTokens { get; init; }
+
+    public long? OutputTokens { get; init; }
+
+    /// <summary>Sent again after a refresh on the same account.</summary>
+    public bool Retried { get; init; }
+
+    /// <summary>The name of the gateway key the client used.</summary>
+    public string? ClientKey { get; init; }
+}
+
+/// <summary>
+/// A gateway key: only its SHA-256 hash is kept (the key is 256 random bits, so a plain hash is
+/// as good as a slow one here), with a fingerprint to tell keys apart in lists.
+/// </summary>
+internal sealed class GatewayKeyRecord
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>The upper-cased name; unique.</summary>
+    public string NameKey { get; set; } = "";
+
+    /// <summary>Hex SHA-256 of the key; unique.</summary>
+    public string Hash { get; set; } = "";
+
+    public string Fingerprint { get; set; } = "";
+
+    public long CreatedAtMs { get; set; }
+
+    public override string ToString() => $"GatewayKey {{ Id = {Id}, Name = {Name} }}";
 }
 
 /// <summary>An OAuth flow waiting for its code: single use, ten minutes.</summary>

@@ -24,6 +24,7 @@ internal sealed class AccountStore : IDisposable
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<AccountRecord> _accounts;
     private readonly ILiteCollection<PendingOAuthSession> _sessions;
+    private readonly ILiteCollection<GatewayKeyRecord> _gatewayKeys;
 
     /// <summary>What the file holds, swapped whole after each successful write; read without the lock.</summary>
     private volatile AccountSnapshot _snapshot;
@@ -35,6 +36,9 @@ internal sealed class AccountStore : IDisposable
         _accounts = database.GetCollection<AccountRecord>("accounts");
         _accounts.EnsureIndex(account => account.NameKey, unique: true);
         _sessions = database.GetCollection<PendingOAuthSession>("oauth_sessions");
+        _gatewayKeys = database.GetCollection<GatewayKeyRecord>("gateway_keys");
+        _gatewayKeys.EnsureIndex(key => key.NameKey, unique: true);
+        _gatewayKeys.EnsureIndex(key => key.Hash, unique: true);
         _snapshot = AccountSnapshot.Of(_accounts.FindAll());
     }
 
@@ -210,13 +214,83 @@ internal sealed class AccountStore : IDisposable
         {
             account.Usage.RequestCount++;
             account.Usage.TotalRequests++;
-            account.Usage.LastUsedMs = request.TimestampMs;
+            account.Usage.LastUsedMs = Math.Max(account.Usage.LastUsedMs ?? 0, request.TimestampMs);
+            account.Usage.InputTokens += request.InputTokens ?? 0;
+            account.Usage.OutputTokens += request.OutputTokens ?? 0;
             account.RequestHistory.Add(request);
             if (account.RequestHistory.Count > RequestHistoryLimit)
             {
                 account.RequestHistory.RemoveRange(0, account.RequestHistory.Count - RequestHistoryLimit);
             }
         });
+
+    /// <summary>
+    /// Several requests of one account in one document update (the gateway reports in batches).
+    /// </summary>
+    public AccountRecord? RecordRequests(string accountId, IReadOnlyList<RequestRecord> requests) =>
+        Update(accountId, account =>
+        {
+            foreach (var request in requests)
+            {
+                account.Usage.RequestCount++;
+                account.Usage.TotalRequests++;
+                account.Usage.LastUsedMs = Math.Max(account.Usage.LastUsedMs ?? 0, request.TimestampMs);
+                account.Usage.InputTokens += request.InputTokens ?? 0;
+                account.Usage.OutputTokens += request.OutputTokens ?? 0;
+                account.RequestHistory.Add(request);
+            }
+
+            if (account.RequestHistory.Count > RequestHistoryLimit)
+            {
+                account.RequestHistory.RemoveRange(0, account.RequestHistory.Count - RequestHistoryLimit);
+            }
+        });
+
+    /// <exception cref="DuplicateAccountNameException">Another gateway key has the name, in any case.</exception>
+    public GatewayKeyRecord AddGatewayKey(GatewayKeyRecord key)
+    {
+        lock (_gate)
+        {
+            key.NameKey = AccountRecord.KeyOf(key.Name);
+            try
+            {
+                _gatewayKeys.Insert(key);
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                throw new DuplicateAccountNameException(key.Name);
+            }
+
+            return key;
+        }
+    }
+
+    public IReadOnlyList<GatewayKeyRecord> ListGatewayKeys()
+    {
+        lock (_gate)
+        {
+            return [.. _gatewayKeys.FindAll().OrderBy(key => key.NameKey, StringComparer.Ordinal)];
+        }
+    }
+
+    public GatewayKeyRecord? FindGatewayKeyByHash(string hash)
+    {
+        lock (_gate)
+        {
+            return _gatewayKeys.FindOne(key => key.Hash == hash);
+        }
+    }
+
+    /// <summary>Removes the key with this id or name; the removed key, or null when there is none.</summary>
+    public GatewayKeyRecord? DeleteGatewayKey(string idOrName)
+    {
+        lock (_gate)
+        {
+            var nameKey = AccountRecord.KeyOf(idOrName);
+            var key = _gatewayKeys.FindById(idOrName) ?? _gatewayKeys.FindOne(candidate => candidate.NameKey == nameKey);
+            return key is not null && _gatewayKeys.Delete(key.Id) ? key : null;
+        }
+    }
 
     public bool Delete(string accountId) =>
         Write(accountId, account => account is null ? AccountWrite.Nothing(false) : AccountWrite.Delete(account, true));

@@ -43,7 +43,8 @@ public sealed record TokenSummary(
     DateTimeOffset? IssuedAt,
     DateTimeOffset RefreshDueAt);
 
-public sealed record UsageStatistics(long RequestCount, long TotalRequests, DateTimeOffset? LastUsed);
+/// <param name="InputTokens">Input tokens of the requests the gateway forwarded, as the provider counted them.</param>
+public sealed record UsageStatistics(long RequestCount, long TotalRequests, DateTimeOffset? LastUsed, long InputTokens = 0, long OutputTokens = 0);
 
 /// <summary><c>POST /api/accounts</c>: begins OAuth for a new account.</summary>
 public sealed record AddAccountRequest(string Name, string? Mode = null, int? Priority = null);

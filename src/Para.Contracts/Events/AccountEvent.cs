@@ -15,4 +15,10 @@ public static class AccountEventTypes
     public const string Reloaded = "reloaded";
     public const string Removed = "removed";
     public const string RequiresReauth = "requires-reauth";
+
+    /// <summary>A gateway key was revoked; the account fields name the key (its id and name), not an account.</summary>
+    public const string GatewayKeyRevoked = "gateway-key-revoked";
+
+    /// <summary>The event means the account's tokens changed, so every cached copy of them is stale.</summary>
+    public static bool ChangesTokens(string type) => type is Refreshed or Reauthenticated or Reloaded or RequiresReauth or Removed;
 }

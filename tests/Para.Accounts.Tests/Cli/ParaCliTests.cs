@@ -60,6 +60,32 @@ public sealed class ParaCliTests(OAuthServerFixture oauth) : IClassFixture<OAuth
     }
 
     [Fact]
+    public async Task Gateway_keys_add_prints_the_key_once_list_shows_only_its_fingerprint_and_revoke_removes_it()
+    {
+        var add = await RunAsync(["gateway", "keys", "add", "laptop"]);
+        var key = add.Output.Trim();
+        var list = await RunAsync(["gateway", "keys", "list"]);
+        var again = await RunAsync(["gateway", "keys", "add", "LAPTOP"]);
+        var revoke = await RunAsync(["gateway", "keys", "revoke", "laptop"]);
+        var revokeAgain = await RunAsync(["gateway", "keys", "revoke", "laptop"]);
+
+        Assert.Equal(0, add.ExitCode);
+        Assert.StartsWith("para-gw-", key, StringComparison.Ordinal);
+        Assert.Contains("gateway key 'laptop' created (sha256:", add.Error, StringComparison.Ordinal);
+        Assert.Equal(0, list.ExitCode);
+        var row = Assert.Single(list.Output.Split('\n'), line => line.StartsWith("laptop ", StringComparison.Ordinal));
+        Assert.Contains(TokenFingerprint.Of(key), row, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, list.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal("para: Gateway key already exists: A gateway key named 'LAPTOP' already exists; revoke it first or choose another name.", again.Error.Trim());
+        Assert.Equal(0, revoke.ExitCode);
+        Assert.Equal("Gateway key 'laptop' revoked", revoke.Output.Trim());
+        Assert.Equal(1, revokeAgain.ExitCode);
+        Assert.Single(revokeAgain.Error.Trim().Split('\n'));
+        Assert.Empty(_factory.Store.ListGatewayKeys());
+    }
+
+    [Fact]
     public async Task Priority_pause_resume_and_remove_change_the_account()
     {
         Assert.Equal(0, (await RunAsync(["accounts", "add", "knobs"], signIn: true)).ExitCode);

@@ -81,7 +81,7 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
         catch (OperationCanceledException)
         {
             await host.DisposeAsync();
-            throw new TimeoutException($"The AppHost did not report both services healthy:\n{host.Output}");
+            throw new TimeoutException($"The AppHost did not report all services healthy:\n{host.Output}");
         }
         catch (InvalidOperationException)
         {

@@ -77,6 +77,7 @@ public sealed class ParaAppHost : IAsyncDisposable
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceNames.Accounts, timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceNames.ContainerAuth, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceNames.Gateway, timeout.Token);
         }
         catch
         {

@@ -17,6 +17,23 @@ public sealed class RefitConsoleDataTests
 {
     private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
+    [Fact]
+    public async Task The_gateways_numbers_come_with_the_health_and_a_gateway_that_is_down_leaves_them_out()
+    {
+        const string status = """
+            {"timestamp":"2026-11-23T12:00:00Z","requests":42,"retries":3,"failovers":2,"rejected":1,"accountFeedConnected":true,
+             "resting":[{"accountId":"a1","until":"2026-11-23T13:00:00Z"}],"limits":[]}
+            """;
+        IAccountsApi Accounts() => Client<IAccountsApi>(_ => Json(HttpStatusCode.OK, """{"status":"Healthy","timestamp":"2026-11-23T12:00:00Z","checks":{}}"""));
+        var up = new RefitConsoleData(Accounts(), Client<IContainerAuthApi>(_ => throw new HttpRequestException("down")),
+            Client<IGatewayApi>(request => Json(HttpStatusCode.OK, request.RequestUri!.AbsolutePath == "/api/gateway/status" ? status : "{}")));
+        var down = new RefitConsoleData(Accounts(), Client<IContainerAuthApi>(_ => throw new HttpRequestException("down")),
+            Client<IGatewayApi>(_ => throw new HttpRequestException("Connection refused")));
+
+        Assert.Equal(new GatewayNumbers(42, 3, 2, 1, 1, true), (await up.GetHealthAsync(CancellationToken.None)).Gateway);
+        Assert.Null((await down.GetHealthAsync(CancellationToken.None)).Gateway);
+    }
+
     private static T Client<T>(Func<HttpRequestMessage, HttpResponseMessage> answer) =>
         RestService.For<T>(new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://127.0.0.1:1") }, Settings);
 

@@ -82,6 +82,20 @@ public sealed class ConsoleTabsTests
     }
 
     [Fact]
+    public void Health_tab_shows_the_gateways_requests_retries_and_failovers()
+    {
+        var data = Fixtures.World();
+        using var screen = ConsoleScreen.Start(data);
+        data.Health = Fixtures.HealthyBoth with { Gateway = new GatewayNumbers(42, 3, 2, 1, 1, FeedConnected: false) };
+        screen.Advance(TimeSpan.FromSeconds(2));
+
+        screen.Press(new Key('4'));
+
+        Assert.Contains("requests 42  retries 3  failovers 2  refused 1  resting 1", ScreenAssert.LineWith(screen, "Gateway"), StringComparison.Ordinal);
+        ScreenAssert.Shows(screen, "its account feed is down");
+    }
+
+    [Fact]
     public void Health_tab_shows_each_accounts_refreshes_failures_and_next_attempt()
     {
         var data = Fixtures.World();

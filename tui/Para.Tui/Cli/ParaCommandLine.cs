@@ -16,6 +16,7 @@ internal static class ParaCommandLine
         root.Subcommands.Add(ContainersCommands.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(AccountsCommands.Create(console, Console.In));
+        root.Subcommands.Add(GatewayCommands.Create(console));
         var reauthenticate = AccountsCommands.ReauthenticateOption();
         root.Options.Add(reauthenticate);
         root.SetAction((parse, cancellationToken) => parse.GetValue(reauthenticate) is { Length: > 0 } name

@@ -15,13 +15,15 @@ namespace Para.Tui.Services;
 /// from ServiceDefaults). Failures surface as the clients' exceptions; the view models turn them
 /// into one sentence with <see cref="ServiceErrors"/>.
 /// </summary>
-internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi containerAuth) : IParaConsoleData
+/// <param name="gateway">The gateway, for the Health tab's numbers; without one they are left out.</param>
+internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi containerAuth, IGatewayApi? gateway = null) : IParaConsoleData
 {
     public async Task<HealthSnapshot> GetHealthAsync(CancellationToken cancellationToken)
     {
         var accountsHealth = ReadAsync(ServiceNames.Accounts, () => accounts.GetHealthAsync(cancellationToken));
         var containerAuthHealth = ReadAsync(ServiceNames.ContainerAuth, () => containerAuth.GetHealthAsync(cancellationToken));
         var authHealth = ReadAuthHealthAsync(cancellationToken);
+        var gatewayStatus = ReadGatewayAsync(cancellationToken);
         var accountsResult = await accountsHealth.ConfigureAwait(false);
         var containerAuthResult = await containerAuthHealth.ConfigureAwait(false);
         var auth = await authHealth.ConfigureAwait(false);
@@ -33,7 +35,28 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
             AccountRefreshes = auth?.Accounts is { } lines
                 ? [.. lines.Select(line => new AccountRefreshLine(line.Name, line.Status, line.RefreshCount, line.ConsecutiveFailures, line.NextAttemptAt))]
                 : [],
+            Gateway = await gatewayStatus.ConfigureAwait(false) is { } status
+                ? new GatewayNumbers(status.Requests, status.Retries, status.Failovers, status.Rejected, status.Resting.Count, status.AccountFeedConnected)
+                : null,
         };
+    }
+
+    /// <summary><c>GET /api/gateway/status</c>; a gateway that is down or not run just leaves its numbers out.</summary>
+    private async Task<Para.Contracts.Gateway.GatewayStatus?> ReadGatewayAsync(CancellationToken cancellationToken)
+    {
+        if (gateway is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await gateway.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -81,7 +81,13 @@ public sealed record HealthSnapshot(ServiceHealth Accounts, ServiceHealth Contai
 {
     /// <summary>Each account's refresh state from <c>/health/auth</c>; empty when it could not be read.</summary>
     public IReadOnlyList<AccountRefreshLine> AccountRefreshes { get; init; } = [];
+
+    /// <summary>The gateway's numbers (<c>GET /api/gateway/status</c>); null when it could not be read.</summary>
+    public GatewayNumbers? Gateway { get; init; }
 }
+
+/// <summary>What the gateway did since it started: requests, retries after a refresh, failovers at a limit, accounts resting now.</summary>
+public sealed record GatewayNumbers(long Requests, long Retries, long Failovers, long Refused, int Resting, bool FeedConnected);
 
 /// <summary>One service's health document, or why it could not be read.</summary>
 public sealed record ServiceHealth(string Service, bool Reachable, string Status, string? Detail, IReadOnlyList<HealthCheckLine> Checks)

@@ -49,6 +49,15 @@ internal sealed class HealthTab : View, ICommandTab
             text.AppendLine("Auth refresh   no numbers yet (the account API reports them in /health)");
         }
 
+        if (_model.Health?.Gateway is { } gateway)
+        {
+            text.AppendLine($"Gateway        requests {gateway.Requests}  retries {gateway.Retries}  failovers {gateway.Failovers}  refused {gateway.Refused}  resting {gateway.Resting}");
+            if (!gateway.FeedConnected)
+            {
+                text.AppendLine("               its account feed is down: cached tokens and keys expire by time only");
+            }
+        }
+
         if (_model.Health?.AccountRefreshes is { Count: > 0 } lines)
         {
             text.AppendLine();

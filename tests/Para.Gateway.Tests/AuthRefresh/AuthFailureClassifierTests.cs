@@ -1,8 +1,9 @@
+extern alias gateway;
 using System.Net;
-using Para.Accounts.AuthRefresh;
 using Refit;
+using AuthFailureClassifier = gateway::Para.Gateway.AuthRefresh.AuthFailureClassifier;
 
-namespace Para.Accounts.Tests.AuthRefresh;
+namespace Para.Gateway.Tests.AuthRefresh;
 
 public sealed class AuthFailureClassifierTests
 {

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Polly;
 using Polly.Registry;
 
-namespace Para.Accounts.AuthRefresh;
+namespace Para.Gateway.AuthRefresh;
 
 /// <summary>
 /// Wraps operations that use an account's credentials: an authentication failure triggers a

@@ -2,7 +2,23 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Telemetry;
 
-namespace Para.Accounts.AuthRefresh;
+namespace Para.Gateway.AuthRefresh;
+
+/// <summary>
+/// Asks whoever owns the account's tokens for newer ones after a call was refused; true when the
+/// call should run once more. In the gateway that is the account API (<see cref="AccountsAuthRecovery"/>).
+/// </summary>
+internal interface IAuthRecovery
+{
+    /// <param name="refusedFingerprint">The refused credential's fingerprint, when the failure says (<see cref="IRefusedCredential"/>).</param>
+    ValueTask<bool> TryRecoverAsync(string accountId, string? refusedFingerprint, DateTimeOffset callStartedAt, CancellationToken cancellationToken);
+}
+
+/// <summary>An authentication failure that knows which credential was refused (its fingerprint, never the credential).</summary>
+internal interface IRefusedCredential
+{
+    string? RefusedFingerprint { get; }
+}
 
 /// <summary>The resilience pipeline every protected operation runs through.</summary>
 internal static class AuthRefreshPipeline
@@ -13,9 +29,9 @@ internal static class AuthRefreshPipeline
     public static readonly ResiliencePropertyKey<string> SessionId = new("para.session.id");
 
     public static ResiliencePipelineBuilder AddAuthRecovery(
-        this ResiliencePipelineBuilder builder, AuthRefresher refresher, TimeProvider timeProvider, ILogger logger) =>
+        this ResiliencePipelineBuilder builder, IAuthRecovery recovery, TimeProvider timeProvider, ILogger logger) =>
         builder.AddStrategy(
-            context => new AuthRecoveryStrategy(refresher, timeProvider, context.Telemetry, logger),
+            context => new AuthRecoveryStrategy(recovery, timeProvider, context.Telemetry, logger),
             new AuthRecoveryStrategyOptions());
 }
 
@@ -28,11 +44,12 @@ internal sealed class AuthRecoveryStrategyOptions : ResilienceStrategyOptions
 internal readonly record struct OnAuthRecoveryArguments(bool Recovered);
 
 /// <summary>
-/// Runs the call; on an authentication failure asks the refresher for fresh credentials and, when
-/// it has them, runs the call exactly once more. A second failure goes back to the caller as is.
+/// Runs the call; on an authentication failure asks the account API for fresh credentials (its
+/// refresh runs on the account's single flight, under its cooldown and failure limit) and, when
+/// there are some, runs the call exactly once more. A second failure goes back to the caller as is.
 /// </summary>
 internal sealed class AuthRecoveryStrategy(
-    AuthRefresher refresher,
+    IAuthRecovery recovery,
     TimeProvider timeProvider,
     ResilienceStrategyTelemetry telemetry,
     ILogger logger) : ResilienceStrategy
@@ -56,10 +73,17 @@ internal sealed class AuthRecoveryStrategy(
         context.Properties.TryGetValue(AuthRefreshPipeline.AccountId, out var accountId);
         context.Properties.TryGetValue(AuthRefreshPipeline.SessionId, out var sessionId);
 
+        AuthRefreshLog.AuthenticationErrorDetected(logger, operation, sessionId ?? AuthRefreshLog.None, accountId ?? AuthRefreshLog.None);
+        if (accountId is null)
+        {
+            // Without an account there is no token to refresh; the call's failure stands.
+            return outcome;
+        }
+
         bool recovered;
         try
         {
-            recovered = await refresher.TryRecoverAsync(new AuthFailure(operation, accountId, sessionId, startedAt), context.CancellationToken)
+            recovered = await recovery.TryRecoverAsync(accountId, (exception as IRefusedCredential)?.RefusedFingerprint, startedAt, context.CancellationToken)
                 .ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
@@ -73,7 +97,7 @@ internal sealed class AuthRecoveryStrategy(
             return outcome;
         }
 
-        AuthRefreshLog.RetryingAfterRefresh(logger, operation, sessionId ?? AuthRefresher.NoSession, accountId ?? AuthRefresher.NoAccount);
+        AuthRefreshLog.RetryingAfterRefresh(logger, operation, sessionId ?? AuthRefreshLog.None, accountId);
         return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 }

@@ -1,13 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Para.Contracts;
 
-namespace Para.ContainerAuth.Accounts;
+namespace Para.Client;
 
 /// <summary>
 /// The account API is where credentials come from. Its address arrives the Aspire way
-/// (<c>services__accounts__http__0</c>) and is resolved by service discovery.
+/// (<c>services__accounts__http__0</c>) and is resolved by service discovery. Container-auth and the
+/// gateway report in their <c>/health</c> whether it answers.
 /// </summary>
-internal static class AccountsConnection
+public static class AccountsConnection
 {
     public const string HttpClientName = "accounts";
 
@@ -18,7 +22,7 @@ internal static class AccountsConnection
         return builder;
     }
 
-    /// <summary>Reports the account API degraded (not unhealthy): images and containers still work without it.</summary>
+    /// <summary>Reports the account API degraded (not unhealthy): the caller's own work may go on without it for a while.</summary>
     private sealed class AccountsReachableCheck(IHttpClientFactory httpClientFactory, IConfiguration configuration) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -1,7 +1,7 @@
 using System.Net;
 using Refit;
 
-namespace Para.Accounts.AuthRefresh;
+namespace Para.Gateway.AuthRefresh;
 
 /// <summary>
 /// Decides whether a failure means "the credentials no longer work". A status code is the
