@@ -28,7 +28,7 @@ public sealed class AppHostSettings
 
     private IConfiguration? _configuration;
 
-    /// <summary><c>Para:Ports:accounts</c> / <c>Para:Ports:container-auth</c>, else the documented defaults.</summary>
+    /// <summary><c>Para:Ports:accounts</c>, <c>Para:Ports:container-auth</c>, <c>Para:Ports:gateway</c>, else the documented defaults.</summary>
     public int PortOf(string serviceName) =>
         _configuration?.GetValue<int?>($"Para:Ports:{serviceName}") ?? ServicePorts.DefaultFor(serviceName);
 

@@ -8,13 +8,13 @@ namespace Para.IntegrationTests.Infrastructure;
 /// What the AppHost's launch profile gives <c>dotnet run</c>, with every port picked free here so a
 /// developer's own running Para is never in the way; and its own data folder.
 /// </summary>
-public sealed record AppHostLaunch(string DataDirectory, int AccountsPort, int ContainerAuthPort, IReadOnlyDictionary<string, string> Environment)
+public sealed record AppHostLaunch(string DataDirectory, int AccountsPort, int ContainerAuthPort, int GatewayPort, IReadOnlyDictionary<string, string> Environment)
 {
     public static AppHostLaunch Create()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("para-apphost-").FullName;
-        var (accounts, containerAuth) = (FreePort(), FreePort());
-        return new AppHostLaunch(dataDirectory, accounts, containerAuth, new Dictionary<string, string>
+        var (accounts, containerAuth, gateway) = (FreePort(), FreePort(), FreePort());
+        return new AppHostLaunch(dataDirectory, accounts, containerAuth, gateway, new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}",
             ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
@@ -24,6 +24,7 @@ public sealed record AppHostLaunch(string DataDirectory, int AccountsPort, int C
             ["PARA_DATA_DIR"] = dataDirectory,
             ["Para__Ports__accounts"] = accounts.ToString(CultureInfo.InvariantCulture),
             ["Para__Ports__container-auth"] = containerAuth.ToString(CultureInfo.InvariantCulture),
+            ["Para__Ports__gateway"] = gateway.ToString(CultureInfo.InvariantCulture),
         });
     }
 
