@@ -25,6 +25,31 @@ public sealed class ConsoleTabsTests
     }
 
     [Fact]
+    public void Accounts_tab_shows_the_gateways_usage_and_an_account_the_provider_refuses_before_its_expiry()
+    {
+        var data = Fixtures.World();
+        data.Accounts = [.. Fixtures.Accounts.Select(account => account.Name switch
+        {
+            "work" => account with { Limits = new UsageLimits(0.42, Fixtures.Now.AddHours(2), 0.12, Fixtures.Now.AddDays(3), ProviderAccepts: true) },
+            "spare" => account with { Paused = false, Limits = new UsageLimits(0.9, null, null, null, ProviderAccepts: false) },
+            _ => account,
+        })];
+        using var screen = ConsoleScreen.Start(data);
+
+        ScreenAssert.Shows(screen, "5h", "7d");
+        var work = ScreenAssert.LineWith(screen, "work");
+        Assert.Contains("42%", work, StringComparison.Ordinal);
+        Assert.Contains("12%", work, StringComparison.Ordinal);
+        // Its token has hours left, but the provider refused it even after a refresh.
+        Assert.Contains("refused", ScreenAssert.LineWith(screen, "spare"), StringComparison.Ordinal);
+        Assert.Contains("-", ScreenAssert.LineWith(screen, "legacy"), StringComparison.Ordinal);
+
+        screen.Press(Key.Enter);
+
+        ScreenAssert.Shows(screen, "5h 42% (resets in 2h 00m)", "provider accepts the token");
+    }
+
+    [Fact]
     public void Header_shows_each_service_up_or_down()
     {
         var data = Fixtures.World();

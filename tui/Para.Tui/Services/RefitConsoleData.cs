@@ -113,9 +113,11 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
     {
         var list = accounts.ListAccountsAsync(cancellationToken);
         var health = ReadAuthHealthAsync(cancellationToken);
+        var gatewayStatus = ReadGatewayAsync(cancellationToken);
         var views = await list.ConfigureAwait(false);
         var byId = (await health.ConfigureAwait(false))?.Accounts.ToDictionary(entry => entry.Id, StringComparer.Ordinal);
-        return [.. views.Select(view => ToRow(view, byId?.GetValueOrDefault(view.Id)))];
+        var limits = (await gatewayStatus.ConfigureAwait(false))?.Limits?.ToDictionary(entry => entry.AccountId, StringComparer.Ordinal);
+        return [.. views.Select(view => ToRow(view, byId?.GetValueOrDefault(view.Id)) with { Limits = ToLimits(limits?.GetValueOrDefault(view.Id)) })];
     }
 
     public async Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken)
@@ -146,6 +148,9 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
 
     public Task DeleteAsync(string account, CancellationToken cancellationToken) =>
         accounts.RemoveAccountAsync(account, cancellationToken);
+
+    internal static UsageLimits? ToLimits(Para.Contracts.Gateway.AccountLimits? limits) =>
+        limits is null ? null : new UsageLimits(limits.FiveHourUtilization, limits.FiveHourReset, limits.SevenDayUtilization, limits.SevenDayReset, limits.ProviderAccepts);
 
     internal static AccountRow ToRow(AccountView view, AccountAuthHealth? health) =>
         new(

@@ -10,6 +10,9 @@ public enum AccountStatus
     RequiresReauth,
     Paused,
     NoTokens,
+
+    /// <summary>The provider refused the account's token even after a refresh (the gateway's verdict), whatever its expiry says.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public static class AccountStatusRules
         return token switch
         {
             TokenStatuses.RequiresReauth => AccountStatus.RequiresReauth,
+            _ when account.Limits?.ProviderAccepts == false => AccountStatus.Refused,
             _ when account.Paused => AccountStatus.Paused,
             TokenStatuses.Expired => AccountStatus.Expired,
             TokenStatuses.Expiring => AccountStatus.Expiring,
@@ -43,6 +47,7 @@ public static class AccountStatusRules
         AccountStatus.RequiresReauth => "re-auth",
         AccountStatus.Paused => "paused",
         AccountStatus.NoTokens => "no tokens",
+        AccountStatus.Refused => "refused",
         _ => status.ToString(),
     };
 }

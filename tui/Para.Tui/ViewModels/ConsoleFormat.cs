@@ -68,6 +68,10 @@ public static class ConsoleFormat
         fingerprint is null ? "-" : (fingerprint.StartsWith("sha256:", StringComparison.Ordinal) ? fingerprint[7..] : fingerprint) is var hex && hex.Length > 8 ? hex[..8] : hex;
 
     /// <summary>The age of something as a span, or <c>-</c>.</summary>
+    /// <summary>A fraction as a whole percentage ("42%"), or a dash when unknown.</summary>
+    public static string Percent(double? fraction) =>
+        fraction is { } value ? string.Create(CultureInfo.InvariantCulture, $"{Math.Round(value * 100):0}%") : "-";
+
     public static string Age(DateTimeOffset? since, DateTimeOffset now) => since is { } start ? Span(now - start) : "-";
 
     public static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);

@@ -24,15 +24,25 @@ public sealed record AccountRow(
 
     public IReadOnlyList<RequestRecord> History { get; init; } = [];
 
+    /// <summary>What the gateway knows of the account's limits and the provider's verdict; null without a gateway.</summary>
+    public UsageLimits? Limits { get; init; }
+
     // Value equality including the history, so an unchanged reload does not redraw the table.
     public bool Equals(AccountRow? other) =>
         other is not null &&
         (Name, Mode, Priority, Paused, RequiresReauth, AccessTokenExpiresAt, RefreshDueAt, RefreshTokenIssuedAt, Requests, LastUsed, LastRefresh, LastError) ==
         (other.Name, other.Mode, other.Priority, other.Paused, other.RequiresReauth, other.AccessTokenExpiresAt, other.RefreshDueAt, other.RefreshTokenIssuedAt, other.Requests, other.LastUsed, other.LastRefresh, other.LastError) &&
+        Limits == other.Limits &&
         History.SequenceEqual(other.History);
 
     public override int GetHashCode() => HashCode.Combine(Name, AccessTokenExpiresAt, Requests, History.Count);
 }
+
+/// <summary>
+/// An account's 5-hour and 7-day windows (fractions used, 0.25 = a quarter) and whether the
+/// provider accepts its current token (false: refused even after a refresh; null: not asked yet).
+/// </summary>
+public sealed record UsageLimits(double? FiveHour, DateTimeOffset? FiveHourReset, double? SevenDay, DateTimeOffset? SevenDayReset, bool? ProviderAccepts);
 
 /// <summary>One entry of an account's bounded request history.</summary>
 public sealed record RequestRecord(DateTimeOffset At, string What, bool Succeeded);

@@ -51,6 +51,8 @@ public sealed class ConsoleViewModel
             new("Expires", (a, now) => ConsoleFormat.Countdown(a.AccessTokenExpiresAt, now), (a, _) => a.AccessTokenExpiresAt),
             new("RT age", (a, now) => ConsoleFormat.Age(a.RefreshTokenIssuedAt, now), (a, _) => a.RefreshTokenIssuedAt),
             new("Reqs", (a, _) => a.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture), (a, _) => a.Requests),
+            new("5h", (a, _) => ConsoleFormat.Percent(a.Limits?.FiveHour), (a, _) => a.Limits?.FiveHour),
+            new("7d", (a, _) => ConsoleFormat.Percent(a.Limits?.SevenDay), (a, _) => a.Limits?.SevenDay),
             new("Last used", (a, now) => ConsoleFormat.Ago(a.LastUsed, now), (a, _) => a.LastUsed),
         ], a => a.Name);
         Images = new("Images",
