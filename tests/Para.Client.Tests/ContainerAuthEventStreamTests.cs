@@ -15,7 +15,8 @@ public sealed class ContainerAuthEventStreamTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         var pipe = new Pipe();
-        await using var events = ContainerAuthEventStream.ReadAsync(pipe.Reader.AsStream(), time).GetAsyncEnumerator();
+        var watched = new WatchedStream(pipe.Reader.AsStream());
+        await using var events = ContainerAuthEventStream.ReadAsync(watched, time).GetAsyncEnumerator();
 
         await WriteAsync(pipe, "connected", """{"type":"connected","heartbeatInterval":"00:00:10"}""");
         Assert.True(await events.MoveNextAsync().AsTask().WaitAsync(Enough));
@@ -26,7 +27,8 @@ public sealed class ContainerAuthEventStreamTests
         {
             time.Advance(TimeSpan.FromSeconds(29));
             await WriteAsync(pipe, "heartbeat", """{"type":"heartbeat"}""");
-            await Task.Delay(50);
+            // The reader has taken the heartbeat in and waits for more: only then may the clock move on.
+            await watched.UntilDrainedAsync(pipe);
             Assert.False(next.IsCompleted, "a heartbeat was handed on, or the stream was given up while heartbeats came");
         }
 
@@ -46,7 +48,75 @@ public sealed class ContainerAuthEventStreamTests
 
     private static async Task WriteAsync(Pipe pipe, string type, string json)
     {
-        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes($"event: {type}\ndata: {json}\n\n"));
+        var bytes = Encoding.UTF8.GetBytes($"event: {type}\ndata: {json}\n\n");
+        Interlocked.Add(ref Written(pipe).Value, bytes.Length);
+        await pipe.Writer.WriteAsync(bytes);
         await pipe.Writer.FlushAsync();
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Pipe, StrongBox> WrittenBytes = [];
+
+    private static StrongBox Written(Pipe pipe) => WrittenBytes.GetValue(pipe, _ => new StrongBox());
+
+    private sealed class StrongBox
+    {
+        public long Value;
+    }
+
+    /// <summary>The reader's side of the pipe, telling how much it has read and whether it is waiting for more.</summary>
+    private sealed class WatchedStream(Stream inner) : Stream
+    {
+        private long _consumed;
+        private int _waiting;
+
+        public async Task UntilDrainedAsync(Pipe pipe)
+        {
+            var deadline = DateTime.UtcNow + Enough;
+            while (Interlocked.Read(ref _consumed) < Interlocked.Read(ref Written(pipe).Value) || Volatile.Read(ref _waiting) == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the reader did not take in what was written");
+                await Task.Delay(5);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Volatile.Write(ref _waiting, 1);
+            try
+            {
+                var read = await inner.ReadAsync(buffer, cancellationToken);
+                Interlocked.Add(ref _consumed, read);
+                return read;
+            }
+            finally
+            {
+                Volatile.Write(ref _waiting, 0);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
