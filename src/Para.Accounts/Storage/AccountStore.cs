@@ -209,20 +209,7 @@ internal sealed class AccountStore : IDisposable
         });
 
     /// <summary>Counts one proxied request and keeps the newest <see cref="RequestHistoryLimit"/> in the history.</summary>
-    public AccountRecord? RecordRequest(string accountId, RequestRecord request) =>
-        Update(accountId, account =>
-        {
-            account.Usage.RequestCount++;
-            account.Usage.TotalRequests++;
-            account.Usage.LastUsedMs = Math.Max(account.Usage.LastUsedMs ?? 0, request.TimestampMs);
-            account.Usage.InputTokens += request.InputTokens ?? 0;
-            account.Usage.OutputTokens += request.OutputTokens ?? 0;
-            account.RequestHistory.Add(request);
-            if (account.RequestHistory.Count > RequestHistoryLimit)
-            {
-                account.RequestHistory.RemoveRange(0, account.RequestHistory.Count - RequestHistoryLimit);
-            }
-        });
+    public AccountRecord? RecordRequest(string accountId, RequestRecord request) => RecordRequests(accountId, [request]);
 
     /// <summary>
     /// Several requests of one account in one document update (the gateway reports in batches).
