@@ -93,7 +93,8 @@ public sealed class AccountDetailsViewModel(IParaConsoleData data, AccountRow ac
 
         var cells = Requests.Select(request => columns.Select(column => column.Cell(request)).ToArray()).ToList();
         var natural = columns.Select((column, index) => cells.Select(row => row[index].Length).Append(column.Header.Length).Max()).ToArray();
-        var (widths, gap) = Fit(columns, natural, width, "  ") ?? Fit(columns, natural, width, " ") ?? (natural, " ");
+        // Two spaces between columns when that fits, else one; narrower still, the lines are cut at the edge.
+        var (widths, gap) = Fit(columns, natural, width, "  ") is { Fits: true } wide ? (wide.Widths, "  ") : (Fit(columns, natural, width, " ").Widths, " ");
         string Line(IReadOnlyList<string> row) => string.Join(gap, row.Select((cell, index) =>
         {
             var text = Cut(cell, widths[index]);
@@ -102,8 +103,8 @@ public sealed class AccountDetailsViewModel(IParaConsoleData data, AccountRow ac
         return [Line([.. columns.Select(column => column.Header)]), .. cells.Select(Line)];
     }
 
-    /// <summary>The widths within <paramref name="width"/>, narrowing the model (its date goes first), then the path, then the key; null when even that is too wide.</summary>
-    private static (int[] Widths, string Gap)? Fit(List<Column> columns, int[] natural, int width, string gap)
+    /// <summary>The widths within <paramref name="width"/>, narrowing the model (its date goes first), then the path, then the key; whether that was enough.</summary>
+    private static (int[] Widths, bool Fits) Fit(List<Column> columns, int[] natural, int width, string gap)
     {
         var widths = (int[])natural.Clone();
         var over = widths.Sum() + (gap.Length * (columns.Count - 1)) - width;
@@ -114,7 +115,7 @@ public sealed class AccountDetailsViewModel(IParaConsoleData data, AccountRow ac
             over -= give;
         }
 
-        return over <= 0 ? (widths, gap) : null;
+        return (widths, over <= 0);
     }
 
     /// <summary>The clock time for a request of today, the date too for an older one.</summary>

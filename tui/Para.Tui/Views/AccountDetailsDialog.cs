@@ -55,6 +55,7 @@ internal sealed class AccountDetailsDialog : ConsoleDialog
     private static string Usage(UsageLimits? limits, DateTimeOffset now) => limits is null
         ? "Usage: unknown (no gateway, or no traffic yet)"
         : $"Usage: 5h {ConsoleFormat.Percent(limits.FiveHour)} (resets in {ConsoleFormat.Countdown(limits.FiveHourReset, now)}), "
-            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)}); "
-            + $"provider {(limits.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" })} the token";
+            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)});\n"
+            // Its own line: folded at whatever column the screen allows, the verdict would split mid-phrase.
+            + $"       provider {(limits.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" })} the token";
 }
