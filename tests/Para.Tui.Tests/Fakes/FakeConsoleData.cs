@@ -1,7 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using Para.Tui.ViewModels;
+using Refit;
 
 namespace Para.Tui.Tests.Fakes;
 
@@ -20,6 +25,9 @@ internal sealed class FakeConsoleData : IParaConsoleData
     public IReadOnlyList<JobRow> Jobs { get; set; } = [];
 
     public HealthSnapshot Health { get; set; } = Fixtures.HealthyBoth;
+
+    /// <summary>Each account's recorded requests, oldest first, as the account store keeps them.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<RequestRow>> RequestHistory { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public OAuthStart OAuthStart { get; set; } = new(new Uri("http://127.0.0.1/oauth/authorize?client_id=para&scope=user%3Aprofile%20user%3Ainference&state=state-123&code_challenge=abc"), "state-123", Fixtures.Now.AddMinutes(10));
 
@@ -45,6 +53,34 @@ internal sealed class FakeConsoleData : IParaConsoleData
     public Task<HealthSnapshot> GetHealthAsync(CancellationToken cancellationToken) => Answer("GetHealth", Health);
 
     public Task<IReadOnlyList<JobRow>> GetJobsAsync(CancellationToken cancellationToken) => Answer("GetJobs", Jobs);
+
+    /// <summary>As <c>GET /api/accounts/{idOrName}/requests</c>: newest first, at most the limit (0 to 100), 404 for an unknown account.</summary>
+    public async Task<IReadOnlyList<RequestRow>> GetAccountRequestsAsync(string account, int limit, CancellationToken cancellationToken)
+    {
+        if (!Accounts.Any(row => string.Equals(row.Name, account, StringComparison.OrdinalIgnoreCase)))
+        {
+            Calls.Enqueue($"GetAccountRequests {account} {limit}");
+            throw await NotFound($"No account has the id or name '{account}'.");
+        }
+
+        var history = RequestHistory.GetValueOrDefault(account) ?? [];
+        return await Answer($"GetAccountRequests {account} {limit}", (IReadOnlyList<RequestRow>)[.. history.Reverse().Take(Math.Clamp(limit, 0, HistoryCapacity))]);
+    }
+
+    /// <summary>The account store's <c>RequestHistoryLimit</c>.</summary>
+    public const int HistoryCapacity = 100;
+
+    // The exception Refit throws for the account API's 404 problem document.
+    private static async Task<ApiException> NotFound(string detail)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/api/accounts/x/requests");
+        using var response = new HttpResponseMessage(HttpStatusCode.NotFound)
+        {
+            RequestMessage = request,
+            Content = new StringContent(JsonSerializer.Serialize(new { title = "Account not found", status = 404, detail }), Encoding.UTF8, "application/problem+json"),
+        };
+        return await ApiException.Create(request, HttpMethod.Get, response, new RefitSettings());
+    }
 
     public Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken) =>
         Answer($"BeginAdd {name} {mode} {priority}", OAuthStart);

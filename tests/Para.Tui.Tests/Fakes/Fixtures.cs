@@ -28,7 +28,6 @@ internal static class Fixtures
         {
             RefreshDueAt = Now + (expiresIn ?? TimeSpan.FromHours(7)) - RefreshLead,
             LastRefresh = Now.AddHours(-1),
-            History = [new RequestRecord(Now.AddMinutes(-5), "POST /v1/messages", true), new RequestRecord(Now.AddMinutes(-9), "POST /v1/messages", false)],
         };
 
     public static IReadOnlyList<AccountRow> Accounts =>
@@ -65,12 +64,31 @@ internal static class Fixtures
         new("job-0", "images build", "para-api", JobState.Failed, 0.3, "Dockerfile.custom not found", Now.AddMinutes(-20), Now.AddMinutes(-19)),
     ];
 
-    public static FakeConsoleData World() => new()
+    /// <summary>What the gateway recorded for an account, oldest first: a retry after a refresh, a limit, an older models list.</summary>
+    public static IReadOnlyList<RequestRow> Requests =>
+    [
+        new(Now.AddDays(-2), "GET", "/v1/models", 200, 41, null, null, null, false, "ci"),
+        new(Now.AddMinutes(-14), "POST", "/v1/messages", 200, 1_840, "claude-sonnet-4-5", 12_034, 845, false, "laptop"),
+        new(Now.AddMinutes(-9), "POST", "/v1/messages", 200, 2_310, "claude-sonnet-4-5", 3_120, 402, true, "laptop"),
+        new(Now.AddMinutes(-6), "POST", "/v1/messages/count_tokens", 200, 95, "claude-haiku-4-5", 2_048, null, false, "ci"),
+        new(Now.AddMinutes(-2), "POST", "/v1/messages", 429, 120, "claude-opus-4-1-20250805", null, null, false, "laptop"),
+    ];
+
+    public static FakeConsoleData World()
     {
-        Accounts = Accounts,
-        Images = Images,
-        Containers = Containers,
-        Jobs = Jobs,
-        Health = HealthyBoth,
-    };
+        var data = new FakeConsoleData
+        {
+            Accounts = Accounts,
+            Images = Images,
+            Containers = Containers,
+            Jobs = Jobs,
+            Health = HealthyBoth,
+        };
+        foreach (var account in data.Accounts)
+        {
+            data.RequestHistory[account.Name] = Requests;
+        }
+
+        return data;
+    }
 }

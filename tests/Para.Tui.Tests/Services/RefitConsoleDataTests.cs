@@ -217,6 +217,35 @@ public sealed class RefitConsoleDataTests
         Assert.Null(row.LastError);
     }
 
+    [Fact]
+    public async Task An_accounts_request_history_asks_for_the_limit_and_keeps_the_services_newest_first_order()
+    {
+        const string history = """
+            [{"timestamp":"2026-11-23T11:58:00Z","method":"POST","path":"/v1/messages","statusCode":429,"latencyMs":120,"model":"claude-opus-4-1",
+              "inputTokens":null,"outputTokens":null,"retried":false,"clientKey":"laptop"},
+             {"timestamp":"2026-11-23T11:51:00Z","method":"POST","path":"/v1/messages","statusCode":200,"latencyMs":2310,"model":"claude-sonnet-4-5",
+              "inputTokens":3120,"outputTokens":402,"retried":true,"clientKey":null}]
+            """;
+        string? asked = null;
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request =>
+            {
+                asked = $"{request.Method} {request.RequestUri?.PathAndQuery}";
+                return Json(HttpStatusCode.OK, history);
+            }),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()));
+
+        var requests = await data.GetAccountRequestsAsync("work account", 30, CancellationToken.None);
+
+        Assert.Equal("GET /api/accounts/work%20account/requests?limit=30", asked);
+        Assert.Equal(
+            [
+                new RequestRow(new DateTimeOffset(2026, 11, 23, 11, 58, 0, TimeSpan.Zero), "POST", "/v1/messages", 429, 120, "claude-opus-4-1", null, null, false, "laptop"),
+                new RequestRow(new DateTimeOffset(2026, 11, 23, 11, 51, 0, TimeSpan.Zero), "POST", "/v1/messages", 200, 2310, "claude-sonnet-4-5", 3120, 402, true, null),
+            ],
+            requests);
+    }
+
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 

@@ -218,6 +218,6 @@ public sealed class ConsoleKeysTests
         screen.Press(Key.CursorDown, Key.CursorDown, Key.Enter);
 
         Assert.IsType<AccountDetailsDialog>(screen.Window.OpenDialog);
-        ScreenAssert.Shows(screen, "Account legacy", "invalid_grant: refresh token revoked", "POST /v1/messages");
+        ScreenAssert.Shows(screen, "Account legacy", "invalid_grant: refresh token revoked", "/v1/messages");
     }
 }

@@ -112,6 +112,9 @@ internal sealed class ConsoleScreen : IDisposable
         }
     }
 
+    /// <summary>Handles the key but does not run the main loop: results of work it started stay queued, as they are for a moment in the real console.</summary>
+    public void PressWithoutSettling(Key key) => App.InjectKey(key);
+
     public void Type(string text) => Press([.. text.Select(c => new Key(c))]);
 
     public string Text

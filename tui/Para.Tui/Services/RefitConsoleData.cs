@@ -120,6 +120,15 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         return [.. views.Select(view => ToRow(view, byId?.GetValueOrDefault(view.Id)) with { Limits = ToLimits(limits?.GetValueOrDefault(view.Id)) })];
     }
 
+    public async Task<IReadOnlyList<RequestRow>> GetAccountRequestsAsync(string account, int limit, CancellationToken cancellationToken)
+    {
+        var entries = await accounts.GetAccountRequestsAsync(account, limit, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(ToRow)];
+    }
+
+    internal static RequestRow ToRow(Para.Contracts.Gateway.RequestHistoryEntry entry) =>
+        new(entry.Timestamp, entry.Method, entry.Path, entry.StatusCode, entry.LatencyMs, entry.Model, entry.InputTokens, entry.OutputTokens, entry.Retried, entry.ClientKey);
+
     public async Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken)
     {
         var begun = await accounts.AddAccountAsync(new AddAccountRequest(name, mode, priority), cancellationToken).ConfigureAwait(false);

@@ -22,20 +22,8 @@ public sealed record AccountRow(
 
     public string? LastError { get; init; }
 
-    public IReadOnlyList<RequestRecord> History { get; init; } = [];
-
     /// <summary>What the gateway knows of the account's limits and the provider's verdict; null without a gateway.</summary>
     public UsageLimits? Limits { get; init; }
-
-    // Value equality including the history, so an unchanged reload does not redraw the table.
-    public bool Equals(AccountRow? other) =>
-        other is not null &&
-        (Name, Mode, Priority, Paused, RequiresReauth, AccessTokenExpiresAt, RefreshDueAt, RefreshTokenIssuedAt, Requests, LastUsed, LastRefresh, LastError) ==
-        (other.Name, other.Mode, other.Priority, other.Paused, other.RequiresReauth, other.AccessTokenExpiresAt, other.RefreshDueAt, other.RefreshTokenIssuedAt, other.Requests, other.LastUsed, other.LastRefresh, other.LastError) &&
-        Limits == other.Limits &&
-        History.SequenceEqual(other.History);
-
-    public override int GetHashCode() => HashCode.Combine(Name, AccessTokenExpiresAt, Requests, History.Count);
 }
 
 /// <summary>
@@ -44,8 +32,21 @@ public sealed record AccountRow(
 /// </summary>
 public sealed record UsageLimits(double? FiveHour, DateTimeOffset? FiveHourReset, double? SevenDay, DateTimeOffset? SevenDayReset, bool? ProviderAccepts);
 
-/// <summary>One entry of an account's bounded request history.</summary>
-public sealed record RequestRecord(DateTimeOffset At, string What, bool Succeeded);
+/// <summary>
+/// One request the gateway forwarded for an account, as the details dialog lists it: its final
+/// status, whether it was retried after a token refresh, and the client key that sent it.
+/// </summary>
+public sealed record RequestRow(
+    DateTimeOffset At,
+    string? Method,
+    string? Path,
+    int Status,
+    long? LatencyMs,
+    string? Model,
+    long? InputTokens,
+    long? OutputTokens,
+    bool Retried,
+    string? ClientKey);
 
 /// <summary>A para image with the credentials baked into it.</summary>
 public sealed record ImageRow(

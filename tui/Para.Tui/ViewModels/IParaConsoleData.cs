@@ -18,6 +18,12 @@ public interface IParaConsoleData
 
     Task<IReadOnlyList<JobRow>> GetJobsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last <paramref name="limit"/> requests the gateway recorded for the account, newest
+    /// first, as <c>GET /api/accounts/{idOrName}/requests</c> returns them; an unknown account throws.
+    /// </summary>
+    Task<IReadOnlyList<RequestRow>> GetAccountRequestsAsync(string account, int limit, CancellationToken cancellationToken);
+
     Task<OAuthStart> BeginAddAccountAsync(string name, string mode, int priority, CancellationToken cancellationToken);
 
     Task<OAuthStart> BeginReauthAsync(string account, CancellationToken cancellationToken);

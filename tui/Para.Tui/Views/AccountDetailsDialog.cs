@@ -1,41 +1,61 @@
 using System.Text;
 using Para.Tui.ViewModels;
 using Terminal.Gui.ViewBase;
-using Terminal.Gui.Views;
 
 namespace Para.Tui.Views;
 
-/// <summary>Enter on an account: its request history, last refresh and last error.</summary>
+/// <summary>
+/// Enter on an account: its status, last refresh, last error and usage, and its recent requests,
+/// which load in the background once the dialog is on screen (newest first; a short screen cuts the oldest).
+/// </summary>
 internal sealed class AccountDetailsDialog : ConsoleDialog
 {
-    public AccountDetailsDialog(AccountRow account, DateTimeOffset now)
-        : base($"Account {account.Name}", 70, 20)
+    private readonly AccountDetailsViewModel _model;
+    private readonly BackgroundWork _work;
+    private readonly DateTimeOffset _now;
+    private readonly DataLabel _history;
+
+    public AccountDetailsDialog(AccountDetailsViewModel model, BackgroundWork work, DateTimeOffset now)
+        : base($"Account {model.Account.Name}", 110, 40)
     {
-        var text = new StringBuilder()
+        _model = model;
+        _work = work;
+        _now = now;
+        var account = model.Account;
+        var summary = new StringBuilder()
             .AppendLine($"Mode {account.Mode}   priority {account.Priority}   status {AccountStatusRules.Describe(AccountStatusRules.Classify(account, now))}")
             .AppendLine($"Access token expires in {ConsoleFormat.Countdown(account.AccessTokenExpiresAt, now)}; refresh token age {ConsoleFormat.Age(account.RefreshTokenIssuedAt, now)}")
             .AppendLine($"Last refresh {ConsoleFormat.Ago(account.LastRefresh, now)}; last used {ConsoleFormat.Ago(account.LastUsed, now)}; {account.Requests} requests")
             .AppendLine($"Last error: {account.LastError ?? "none"}")
             .AppendLine(Usage(account.Limits, now))
             .AppendLine()
-            .AppendLine("Recent requests:");
-        if (account.History.Count == 0)
-        {
-            text.AppendLine("  none recorded");
-        }
+            .Append("Recent requests:");
+        // As tall as its text: the usage line folds on a narrow screen.
+        var top = new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Auto(DimAutoStyle.Text), Text = summary.ToString() };
+        _history = new DataLabel { X = 1, Y = Pos.Bottom(top), Width = Dim.Fill(1), Height = Dim.Fill(2), Text = "" };
+        _history.ViewportChanged += (_, _) => Render();
+        var footer = new DataLabel { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill(1), Height = 1, Text = "Esc closes." };
+        Add(top, _history, footer);
+        Render();
+    }
 
-        foreach (var request in account.History.TakeLast(10))
-        {
-            text.AppendLine($"  {ConsoleFormat.Clock(request.At)}  {(request.Succeeded ? "ok  " : "fail")}  {request.What}");
-        }
+    public AccountDetailsViewModel Model => _model;
 
-        text.AppendLine().Append("Esc closes.");
-        Add(new DataLabel { X = 1, Y = 0, Width = Dim.Fill(1), Height = Dim.Fill(), Text = text.ToString() });
+    protected override void OnShown() => _work.Run(null, _model.LoadHistory(), Render);
+
+    private void Render()
+    {
+        var width = _history.Viewport.Width > 0 ? _history.Viewport.Width : (App?.Screen.Width ?? 80) - 6;
+        // A request a line, cut at the edge of a very narrow screen rather than folded into the next; a sentence folds.
+        _history.TextFormatter.WordWrap = _model.Phase != HistoryPhase.Loaded;
+        _history.TextFormatter.MultiLine = true;
+        ConsoleWindow.SetIfChanged(_history, string.Join('\n', _model.HistoryLines(_now, width)));
     }
 
     private static string Usage(UsageLimits? limits, DateTimeOffset now) => limits is null
         ? "Usage: unknown (no gateway, or no traffic yet)"
         : $"Usage: 5h {ConsoleFormat.Percent(limits.FiveHour)} (resets in {ConsoleFormat.Countdown(limits.FiveHourReset, now)}), "
-            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)}); "
-            + $"provider {(limits.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" })} the token";
+            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)});\n"
+            // Its own line: folded at whatever column the screen allows, the verdict would split mid-phrase.
+            + $"       provider {(limits.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" })} the token";
 }

@@ -27,7 +27,8 @@ internal sealed class AccountsTab(TableState<AccountRow> state, IConsoleHost hos
             key => OnSelected(account => Host.Act(Host.Model.ChangePriority(account, key.GetPrintableText() == "-" ? -1 : +1)))),
         new("d", "Delete", "delete the selected account (asks first)", [new Key('d')], _ => OnSelected(account =>
             Host.Open(new ConfirmDialog("Delete account", $"Delete {account.Name}? Its tokens and statistics are removed for good.", () => Host.Act(Host.Model.Delete(account)))))),
-        new("Enter", "Details", "details of the selected account", [Key.Enter], _ => OnSelected(account => Host.Open(new AccountDetailsDialog(account, Host.Model.Now)))),
+        new("Enter", "Details", "details of the selected account", [Key.Enter], _ => OnSelected(account =>
+            Host.Open(new AccountDetailsDialog(new AccountDetailsViewModel(Host.Model.Data, account), Host.Work, Host.Model.Now)))),
     ];
 
     protected override bool HasColouredColumn(int column) => column is StatusColumn or ExpiresColumn;

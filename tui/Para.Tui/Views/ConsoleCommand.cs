@@ -42,6 +42,9 @@ internal interface IConsoleHost
 {
     ConsoleViewModel Model { get; }
 
+    /// <summary>Runs reads off the UI thread and applies their results on it (a dialog's own loads).</summary>
+    BackgroundWork Work { get; }
+
     void Open(ConsoleDialog dialog);
 
     /// <summary>Opens the OAuth round's dialog; <paramref name="closed"/> runs on the UI thread when it closes.</summary>

@@ -31,6 +31,12 @@ internal abstract class ConsoleDialog : Dialog
     public void Show(IApplication app)
     {
         _session = app.Begin(this);
+        OnShown();
+    }
+
+    /// <summary>Runs once the dialog is on screen: where a dialog starts the background work it shows.</summary>
+    protected virtual void OnShown()
+    {
     }
 
     public void Close()
