@@ -1,15 +1,41 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Para.Accounts.Tests.Infrastructure;
+using Para.Client;
+using Para.Contracts.Accounts;
+using Para.Contracts.Gateway;
+using Para.Gateway.Tests.Infrastructure;
 using Para.IntegrationTests.Infrastructure;
 
 namespace Para.IntegrationTests;
 
-/// <summary>One headless AppHost, started as a user starts it, shared by the tests below.</summary>
+/// <summary>
+/// One headless AppHost, started as a user starts it, shared by the tests below; its services sign
+/// accounts in against an in-test OAuth server, and a test provider answers on 127.0.0.1.
+/// </summary>
 public sealed class HeadlessAppHostFixture : IAsyncLifetime
 {
+    public OAuthServerFixture OAuth { get; } = new();
+
+    /// <summary>Stands in for the provider: it takes any credential, the in-test OAuth server issued them all.</summary>
+    public FakeUpstream Upstream { get; } = new() { IsCurrent = _ => true };
+
     public HeadlessAppHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await HeadlessAppHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        await OAuth.InitializeAsync();
+        await Upstream.InitializeAsync();
+        var environment = new Dictionary<string, string>(AppHostLaunch.OAuthEnvironment(OAuth))
+        {
+            // Usage polling off: it would ask the provider's host, and nothing here leaves loopback.
+            ["Para__Gateway__UsageUrl"] = "",
+        };
+        Host = await HeadlessAppHost.StartAsync(AppHostLaunch.Create().With(environment));
+    }
 
     public async Task DisposeAsync()
     {
@@ -17,6 +43,9 @@ public sealed class HeadlessAppHostFixture : IAsyncLifetime
         {
             await Host.DisposeAsync();
         }
+
+        await Upstream.DisposeAsync();
+        await OAuth.DisposeAsync();
     }
 }
 
@@ -34,6 +63,7 @@ public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IC
         Assert.Matches(@"^http://localhost:\d+/login\?t=[0-9a-f]+$", Host.PrintedUrl("dashboard"));
         Assert.Equal($"http://localhost:{Host.AccountsPort}", Host.PrintedUrl("accounts"));
         Assert.Equal($"http://localhost:{Host.ContainerAuthPort}", Host.PrintedUrl("container-auth"));
+        Assert.Equal($"http://localhost:{Host.GatewayPort}", Host.PrintedUrl("gateway"));
         Assert.Equal(Host.DataDirectory, Host.PrintedUrl("data folder"));
 
         using var http = new HttpClient();
@@ -42,32 +72,14 @@ public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IC
     }
 
     [Fact]
-    public async Task The_dashboard_logs_in_shows_both_services_running_and_healthy_and_lists_paras_commands()
+    public async Task The_dashboard_logs_in_shows_every_service_running_and_healthy_and_lists_paras_commands()
     {
-        Assert.True(File.Exists(ChromiumPath), $"No browser at {ChromiumPath}: install Debian's chromium (.ci/run does) or set PARA_CHROMIUM.");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Without these Chromium reaches for Google's hosts; only loopback is allowed here.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 640 } });
 
-        await page.GotoAsync(Host.PrintedUrl("dashboard"));
-
-        // Blazor renders after load: wait for the rows, not for the page.
-        foreach (var service in new[] { "accounts", "container-auth" })
-        {
-            var row = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = service });
-            await Assertions.Expect(row.First).ToContainTextAsync("Running", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
-        }
-
-        // Aspire marks a running resource whose health check fails as "(Unhealthy)"; give the checks time to pass.
-        await Assertions.Expect(page.GetByText("Unhealthy")).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
-        await SaveScreenshotAsync(page);
+        await LogInAndWaitForEveryServiceAsync(page);
+        await SaveScreenshotAsync(page, "dashboard.png");
 
         var accountsRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "accounts" }).First;
         await accountsRow.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Actions" }).ClickAsync();
@@ -80,11 +92,83 @@ public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IC
         await Assertions.Expect(page.GetByText("\"Clean up temporary containers\" succeeded")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
     }
 
+    [Fact]
+    public async Task A_request_through_the_gateway_shows_in_the_dashboards_traces_as_a_span_naming_its_account()
+    {
+        const string account = "traced-account";
+        using var clients = Host.CreateClients();
+        var accounts = clients.GetRequiredService<IAccountsApi>();
+        var begin = await accounts.AddAccountAsync(new AddAccountRequest(account));
+        await accounts.CompleteOAuthAsync(new CompleteOAuthRequest(begin.State, await fixture.OAuth.SignInAsync(begin.AuthorizeUrl), account));
+        await accounts.UpdateAccountAsync(account, new UpdateAccountRequest(CustomEndpoint: fixture.Upstream.BaseAddress.ToString()));
+        var key = await accounts.AddGatewayKeyAsync(new AddGatewayKeyRequest("traced-client"));
+
+        // What Claude Code sends with ANTHROPIC_BASE_URL on the gateway and ANTHROPIC_AUTH_TOKEN its key.
+        using var http = new HttpClient();
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri($"{Host.PrintedUrl("gateway")}/v1/messages"))
+        {
+            Content = JsonContent.Create(new { model = "claude-test", max_tokens = 16, messages = new[] { new { role = "user", content = "Hello" } } }),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
+        message.Headers.Add("anthropic-version", "2023-06-01");
+        using var answer = await http.SendAsync(message);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains(fixture.Upstream.Seen, seen => seen.Path == "/v1/messages" && seen.Status == 200);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        await LogInAndWaitForEveryServiceAsync(page);
+
+        await page.GotoAsync(new Uri(new Uri(Host.PrintedUrl("dashboard")), "/traces").ToString());
+        // The services export spans in batches (every few seconds); the list fills in live.
+        var trace = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "gateway" }).Filter(new LocatorFilterOptions { HasText = "/v1/" }).First;
+        await Assertions.Expect(trace).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
+        await trace.GetByText("/v1/").First.ClickAsync();
+
+        var span = page.GetByText("gateway forward").First;
+        await Assertions.Expect(span).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        await span.ClickAsync();
+        // The span's details: its attributes, one row each, the account among them.
+        var accountAttribute = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "para.account.name" });
+        await Assertions.Expect(accountAttribute).ToContainTextAsync(account);
+        await SaveScreenshotAsync(page, "dashboard-traces.png");
+    }
+
+    private static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(ChromiumPath), $"No browser at {ChromiumPath}: install Debian's chromium (.ci/run does) or set PARA_CHROMIUM.");
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Without these Chromium reaches for Google's hosts; only loopback is allowed here.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>The login URL the AppHost printed, then the resources page once every service runs and is healthy.</summary>
+    private async Task LogInAndWaitForEveryServiceAsync(IPage page)
+    {
+        await page.GotoAsync(Host.PrintedUrl("dashboard"));
+
+        // Blazor renders after load: wait for the rows, not for the page.
+        foreach (var service in new[] { "accounts", "container-auth", "gateway" })
+        {
+            var row = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = service });
+            await Assertions.Expect(row.First).ToContainTextAsync("Running", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
+        }
+
+        // Aspire marks a running resource whose health check fails as "(Unhealthy)"; give the checks time to pass.
+        await Assertions.Expect(page.GetByText("Unhealthy")).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+    }
+
     /// <summary>Into <c>PARA_SCREENS_DIR</c> (the README's picture comes from here), else beside the tests.</summary>
-    private static async Task SaveScreenshotAsync(IPage page)
+    private static async Task SaveScreenshotAsync(IPage page, string fileName)
     {
         var directory = Environment.GetEnvironmentVariable("PARA_SCREENS_DIR") ?? AppContext.BaseDirectory;
-        var path = Path.Combine(directory, "dashboard.png");
+        var path = Path.Combine(directory, fileName);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
         Assert.True(new FileInfo(path).Length > 10_000, "the screenshot is empty");
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Para.Accounts.Tests.Infrastructure;
 
 namespace Para.IntegrationTests.Infrastructure;
 
@@ -27,6 +28,30 @@ public sealed record AppHostLaunch(string DataDirectory, int AccountsPort, int C
             ["Para__Ports__gateway"] = gateway.ToString(CultureInfo.InvariantCulture),
         });
     }
+
+    /// <summary>This launch with more variables for the AppHost, which its services inherit (through DCP).</summary>
+    public AppHostLaunch With(IReadOnlyDictionary<string, string> variables)
+    {
+        var merged = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in variables)
+        {
+            merged[name] = value;
+        }
+
+        return this with { Environment = merged };
+    }
+
+    /// <summary>The services sign accounts in against <paramref name="oauth"/> instead of the provider.</summary>
+    public static IReadOnlyDictionary<string, string> OAuthEnvironment(OAuthServerFixture oauth) => new Dictionary<string, string>
+    {
+        ["Para__OAuth__MaxAuthorizeUrl"] = oauth.AuthorizeUrl.ToString(),
+        ["Para__OAuth__ConsoleAuthorizeUrl"] = oauth.AuthorizeUrl.ToString(),
+        ["Para__OAuth__TokenUrl"] = oauth.TokenUrl.ToString(),
+        ["Para__OAuth__RedirectUri"] = oauth.RedirectUri.ToString(),
+        ["Para__OAuth__ClientId"] = OAuthServerFixture.ClientId,
+        ["Para__OAuth__TokenRequestEncoding"] = "Form",
+        ["Para__OAuth__ApiKeyUrl"] = oauth.ApiKeyUrl.ToString(),
+    };
 
     /// <summary>
     /// Processes whose environment names this data folder: the services, and DCP and the

@@ -31,6 +31,14 @@ public sealed partial class HeadlessAppHost : IAsyncDisposable
 
     public int ContainerAuthPort => Launch.ContainerAuthPort;
 
+    public int GatewayPort => Launch.GatewayPort;
+
+    /// <summary>The key the services created in the data folder; every Para client presents it.</summary>
+    public string AdminKey => Para.ServiceDefaults.Security.AdminKey.Load(DataDirectory);
+
+    public Microsoft.Extensions.DependencyInjection.ServiceProvider CreateClients() =>
+        ParaClients.Create(new Uri($"http://localhost:{AccountsPort}"), new Uri($"http://localhost:{ContainerAuthPort}"), AdminKey);
+
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;

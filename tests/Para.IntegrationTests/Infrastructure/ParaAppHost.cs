@@ -52,13 +52,10 @@ public sealed class ParaAppHost : IAsyncDisposable
         };
         if (oauth is not null)
         {
-            environment["Para__OAuth__MaxAuthorizeUrl"] = oauth.AuthorizeUrl.ToString();
-            environment["Para__OAuth__ConsoleAuthorizeUrl"] = oauth.AuthorizeUrl.ToString();
-            environment["Para__OAuth__TokenUrl"] = oauth.TokenUrl.ToString();
-            environment["Para__OAuth__RedirectUri"] = oauth.RedirectUri.ToString();
-            environment["Para__OAuth__ClientId"] = OAuthServerFixture.ClientId;
-            environment["Para__OAuth__TokenRequestEncoding"] = "Form";
-            environment["Para__OAuth__ApiKeyUrl"] = oauth.ApiKeyUrl.ToString();
+            foreach (var (name, value) in AppHostLaunch.OAuthEnvironment(oauth))
+            {
+                environment[name] = value;
+            }
         }
 
         foreach (var resource in builder.Resources.OfType<ProjectResource>().ToList())
@@ -99,21 +96,8 @@ public sealed class ParaAppHost : IAsyncDisposable
     }
 
     /// <summary>The Refit clients exactly as the console and the CLI register them, aimed at this app.</summary>
-    public ServiceProvider CreateClients()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Para:Client:AccountsAddress"] = Endpoint(ServiceNames.Accounts).ToString(),
-                ["Para:Client:ContainerAuthAddress"] = Endpoint(ServiceNames.ContainerAuth).ToString(),
-                ["Para:Client:AdminKey"] = AdminKey,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddParaClients(configuration);
-        return services.BuildServiceProvider();
-    }
+    public ServiceProvider CreateClients() =>
+        ParaClients.Create(Endpoint(ServiceNames.Accounts), Endpoint(ServiceNames.ContainerAuth), AdminKey);
 
     /// <summary>What <c>para</c> needs to find both services: the variables the AppHost gives it.</summary>
     public IReadOnlyDictionary<string, string> ConsoleEnvironment => new Dictionary<string, string>
