@@ -97,6 +97,10 @@ public interface IAccountsApi
     [Get("/api/accounts/{idOrName}/upstream-credential")]
     Task<UpstreamCredential> GetUpstreamCredentialAsync(string idOrName, CancellationToken cancellationToken = default);
 
+    /// <summary>The provider's verdict on one of the account's tokens; 404 for an unknown account, 400 for an incomplete report.</summary>
+    [Post("/api/accounts/{idOrName}/provider-verdict")]
+    Task<ProviderVerdictAnswer> ReportProviderVerdictAsync(string idOrName, [Body] ProviderVerdictReport report, CancellationToken cancellationToken = default);
+
     [Post("/api/gateway/requests")]
     Task<RecordGatewayRequestsResult> RecordGatewayRequestsAsync([Body] RecordGatewayRequests batch, CancellationToken cancellationToken = default);
 

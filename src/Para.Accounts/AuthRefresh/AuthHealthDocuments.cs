@@ -62,7 +62,9 @@ internal static class AuthHealthDocuments
         account.RequiresReauth,
         account.LastError,
         account.Refresh.AdoptionCount,
-        account.RefreshTokenHandedOutAt);
+        account.RefreshTokenHandedOutAt,
+        account.ProviderAccepts,
+        account.ProviderCheckedAt);
 }
 
 /// <summary>Puts <c>authentication</c> (the sum over accounts) into the <c>/health</c> document.</summary>

@@ -42,6 +42,7 @@ public static class AccountsServiceExtensions
         services.AddOptions<TokenHoldersOptions>().Bind(builder.Configuration.GetSection(TokenHoldersOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenHoldersOptions>, TokenHoldersOptionsValidator>();
         services.AddSingleton<ITokenHolders, ContainerAuthHolders>();
+        services.AddSingleton<Para.Accounts.Gateway.ProviderVerdicts>();
         services.AddSingleton<TokenManager>();
         services.AddHostedService<TokenRefreshService>();
         // No retries: a retried code or refresh-token request presents a used, single-use credential.

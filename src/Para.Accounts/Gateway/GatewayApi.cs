@@ -37,6 +37,8 @@ public static class GatewayApi
         var accounts = app.MapGroup("/api/accounts").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Gateway");
         accounts.MapGet("/{idOrName}/upstream-credential", GetUpstreamCredentialAsync).WithName("GetUpstreamCredential")
             .WithSummary("The access token (max) or API key (console) the gateway sends upstream for this account.");
+        accounts.MapPost("/{idOrName}/provider-verdict", RecordProviderVerdict).WithName("RecordProviderVerdict")
+            .WithSummary("Whether the provider accepted one of the account's tokens; /health/auth reports it while that token is current.");
         accounts.MapGet("/{idOrName}/requests", GetRequests).WithName("GetAccountRequests")
             .WithSummary("The account's bounded request history, newest first: no bodies, no tokens.");
 
@@ -128,6 +130,40 @@ public static class GatewayApi
         {
             return AccountsApi.TokenProblem(exception, response, timeProvider);
         }
+    }
+
+    internal static Results<Ok<ProviderVerdictAnswer>, ValidationProblem, ProblemHttpResult> RecordProviderVerdict(
+        string idOrName, ProviderVerdictReport report, AccountStore store, ProviderVerdicts verdicts)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(report.Fingerprint) || report.Fingerprint.Length > 64)
+        {
+            errors["fingerprint"] = ["The fingerprint of the token the verdict is about (sha256:...), at most 64 characters."];
+        }
+
+        if (report.Accepted is null)
+        {
+            errors["accepted"] = ["true when the provider accepted the token, false when it refused it."];
+        }
+
+        if (report.At is null)
+        {
+            errors["at"] = ["When the provider answered."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (store.Find(idOrName) is not { } account)
+        {
+            return TypedResults.Problem(title: "Account not found", detail: $"No account has the id or name '{idOrName}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // Not a reason to refresh: the gateway's recovery and the schedule already do, on the account's single flight.
+        var current = verdicts.Record(account, new ProviderVerdict(report.Fingerprint, report.Accepted!.Value, report.At!.Value));
+        return TypedResults.Ok(new ProviderVerdictAnswer(current));
     }
 
     internal static Results<Ok<RequestHistoryEntry[]>, ProblemHttpResult> GetRequests(string idOrName, AccountStore store, [FromQuery] int? limit = null)

@@ -29,6 +29,7 @@ internal sealed partial class TokenManager
     private readonly TokenMetrics _metrics;
     private readonly ITokenFallback[] _fallbacks;
     private readonly ITokenHolders _holders;
+    private readonly Gateway.ProviderVerdicts _verdicts;
     private readonly ILogger<TokenManager> _logger;
     private readonly ConcurrentDictionary<string, AccountRefreshState> _states = new(StringComparer.Ordinal);
     private long _stateVersion;
@@ -43,6 +44,7 @@ internal sealed partial class TokenManager
         TokenMetrics metrics,
         IEnumerable<ITokenFallback> fallbacks,
         ITokenHolders holders,
+        Gateway.ProviderVerdicts verdicts,
         ILogger<TokenManager> logger)
     {
         _store = store;
@@ -54,6 +56,7 @@ internal sealed partial class TokenManager
         _metrics = metrics;
         _fallbacks = [.. fallbacks];
         _holders = holders;
+        _verdicts = verdicts;
         _logger = logger;
     }
 
@@ -538,6 +541,7 @@ internal sealed partial class TokenManager
     private AccountTokenStatus StatusOf(AccountRecord account)
     {
         var refresh = RefreshStatusOf(account.Id);
+        var verdict = _verdicts.Of(account);
         var tokens = account.Tokens;
         var expiresAt = tokens is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAtMs);
         return new AccountTokenStatus(
@@ -552,8 +556,11 @@ internal sealed partial class TokenManager
             account.AutoRefresh,
             account.RequiresReauth ? account.LastError : refresh.LastError ?? account.LastError,
             refresh,
-            IsAuthenticated: !account.RequiresReauth && expiresAt > _time.GetUtcNow() && refresh.ConsecutiveFailures == 0,
-            account.RefreshTokenHandedOutAtMs is { } handedOut ? DateTimeOffset.FromUnixTimeMilliseconds(handedOut) : null);
+            // A token the provider refused is not authenticated, however long it has left; refreshing it stays with the usual paths.
+            IsAuthenticated: !account.RequiresReauth && expiresAt > _time.GetUtcNow() && refresh.ConsecutiveFailures == 0 && verdict?.Accepted != false,
+            account.RefreshTokenHandedOutAtMs is { } handedOut ? DateTimeOffset.FromUnixTimeMilliseconds(handedOut) : null,
+            verdict?.Accepted,
+            verdict?.At);
     }
 
     private AccountRefreshState State(string accountId) => _states.GetOrAdd(accountId, static _ => new AccountRefreshState());

@@ -107,7 +107,9 @@ internal sealed record AccountTokenStatus(
     string? LastError,
     AccountRefreshStatus Refresh,
     bool IsAuthenticated,
-    DateTimeOffset? RefreshTokenHandedOutAt = null);
+    DateTimeOffset? RefreshTokenHandedOutAt = null,
+    bool? ProviderAccepts = null,
+    DateTimeOffset? ProviderCheckedAt = null);
 
 /// <summary>An access token and when it expires. <see cref="ToString"/> never shows the token.</summary>
 internal sealed record ValidAccessToken(string AccountId, string AccountName, string AccessToken, long ExpiresAtMs)

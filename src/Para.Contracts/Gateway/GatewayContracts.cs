@@ -112,3 +112,17 @@ public sealed record AccountLimits(
     DateTimeOffset UpdatedAt,
     bool? ProviderAccepts,
     string? LastUsageError);
+
+/// <summary>
+/// <c>POST /api/accounts/{idOrName}/provider-verdict</c> (admin key, the gateway): whether the
+/// provider accepted the token with this fingerprint, as the gateway last saw it at <see cref="At"/>.
+/// All three are required; <see cref="Accepted"/> and <see cref="At"/> are nullable only so that a
+/// missing one is a 400 that names it rather than a silent "refused".
+/// </summary>
+public sealed record ProviderVerdictReport(string Fingerprint, bool? Accepted, DateTimeOffset? At);
+
+/// <summary>
+/// The answer to a verdict: <see cref="AboutCurrentToken"/> is false when the fingerprint is not the
+/// account's current token (it was refreshed or signed in again since), and the verdict was dropped.
+/// </summary>
+public sealed record ProviderVerdictAnswer(bool AboutCurrentToken);

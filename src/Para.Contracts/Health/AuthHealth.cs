@@ -27,6 +27,9 @@ public sealed record AuthHealthDocument(
 /// <see cref="RefreshTokenHandedOutAt"/> is set while the account's refresh token is held outside
 /// Para (exported with it): its refreshes then ask the holders first, and
 /// <see cref="Adoptions"/> counts the newer tokens taken from them instead of refreshing.
+/// <see cref="ProviderAccepts"/> is the provider's verdict on the current token as the gateway last
+/// saw it (null until the gateway used or checked that token), at <see cref="ProviderCheckedAt"/>;
+/// a refused token makes <see cref="IsAuthenticated"/> false before its expiry.
 /// </summary>
 public sealed record AccountAuthHealth(
     string Id,
@@ -42,7 +45,9 @@ public sealed record AccountAuthHealth(
     bool RequiresReauth,
     string? LastError,
     long Adoptions = 0,
-    DateTimeOffset? RefreshTokenHandedOutAt = null);
+    DateTimeOffset? RefreshTokenHandedOutAt = null,
+    bool? ProviderAccepts = null,
+    DateTimeOffset? ProviderCheckedAt = null);
 
 public static class AuthHealthStatuses
 {

@@ -39,6 +39,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<RequestRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<RequestRecorder>());
+        services.AddSingleton<Para.Gateway.Limits.ProviderVerdictReporter>();
+        services.AddHostedService(provider => provider.GetRequiredService<Para.Gateway.Limits.ProviderVerdictReporter>());
         services.AddSingleton<Para.Gateway.Limits.AccountLimitsTracker>();
         services.AddSingleton<Para.Gateway.Limits.UsagePoller>();
         services.AddHostedService(provider => provider.GetRequiredService<Para.Gateway.Limits.UsagePoller>());

@@ -194,7 +194,7 @@ internal sealed partial class GatewayForwarder(
 
                     if (transformer.UpstreamStatus is { } status && (transformer.Limits.Any || status is >= 200 and < 300))
                     {
-                        limits.FromHeaders(account.Id, transformer.Limits, status is >= 200 and < 300 ? true : null);
+                        limits.FromHeaders(account.Id, transformer.Limits, status is >= 200 and < 300 ? true : null, credential.Fingerprint);
                     }
 
                     if (error != ForwarderError.None)
@@ -209,7 +209,7 @@ internal sealed partial class GatewayForwarder(
         catch (UpstreamRefusedException refused)
         {
             // Refreshed and refused again, or the refresh did not help: the provider's answer goes to the client.
-            limits.FromHeaders(account.Id, default, accepted: false);
+            limits.FromHeaders(account.Id, default, accepted: false, refused.RefusedFingerprint);
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();

@@ -4,8 +4,11 @@ using Para.Gateway.Forwarding;
 
 namespace Para.Gateway.Limits;
 
-/// <summary>Each account's latest limits and the provider's latest verdict on its token, in memory.</summary>
-internal sealed class AccountLimitsTracker(TimeProvider timeProvider)
+/// <summary>
+/// Each account's latest limits and the provider's latest verdict on its token, in memory. A verdict
+/// on a token (named by its fingerprint) also goes to the account API, through <see cref="ProviderVerdictReporter"/>.
+/// </summary>
+internal sealed class AccountLimitsTracker(TimeProvider timeProvider, ProviderVerdictReporter verdicts)
 {
     private readonly ConcurrentDictionary<string, AccountLimits> _accounts = new(StringComparer.Ordinal);
 
@@ -13,8 +16,9 @@ internal sealed class AccountLimitsTracker(TimeProvider timeProvider)
 
     public AccountLimits? Of(string accountId) => _accounts.GetValueOrDefault(accountId);
 
-    /// <summary>From a forwarded answer's headers; <paramref name="accepted"/> when the provider took the token.</summary>
-    public void FromHeaders(string accountId, RateLimitHeaders headers, bool? accepted) =>
+    /// <summary>From a forwarded answer's headers; <paramref name="accepted"/> when the provider took the token with <paramref name="fingerprint"/>.</summary>
+    public void FromHeaders(string accountId, RateLimitHeaders headers, bool? accepted, string? fingerprint = null)
+    {
         _accounts.AddOrUpdate(accountId,
             _ => new AccountLimits(accountId, headers.Status, headers.FiveHourUtilization, headers.FiveHourReset,
                 headers.SevenDayUtilization, headers.SevenDayReset, timeProvider.GetUtcNow(), accepted, null),
@@ -28,9 +32,15 @@ internal sealed class AccountLimitsTracker(TimeProvider timeProvider)
                 UpdatedAt = timeProvider.GetUtcNow(),
                 ProviderAccepts = accepted ?? current.ProviderAccepts,
             });
+        if (accepted is { } verdict && fingerprint is not null)
+        {
+            verdicts.Observe(accountId, fingerprint, verdict);
+        }
+    }
 
-    /// <summary>From the usage endpoint (utilization there is a percentage).</summary>
-    public void FromUsage(string accountId, double? fiveHourPercent, DateTimeOffset? fiveHourReset, double? sevenDayPercent, DateTimeOffset? sevenDayReset) =>
+    /// <summary>From the usage endpoint (utilization there is a percentage), which accepted the token with <paramref name="fingerprint"/>.</summary>
+    public void FromUsage(string accountId, string fingerprint, double? fiveHourPercent, DateTimeOffset? fiveHourReset, double? sevenDayPercent, DateTimeOffset? sevenDayReset)
+    {
         _accounts.AddOrUpdate(accountId,
             _ => new AccountLimits(accountId, null, fiveHourPercent / 100, fiveHourReset, sevenDayPercent / 100, sevenDayReset, timeProvider.GetUtcNow(), true, null),
             (_, current) => current with
@@ -43,11 +53,20 @@ internal sealed class AccountLimitsTracker(TimeProvider timeProvider)
                 ProviderAccepts = true,
                 LastUsageError = null,
             });
+        verdicts.Observe(accountId, fingerprint, accepted: true, evenIfUnchanged: true);
+    }
 
-    public void UsageFailed(string accountId, string error, bool? accepted) =>
+    /// <summary>The usage endpoint could not be read; <paramref name="accepted"/> false when it refused the token with <paramref name="fingerprint"/>.</summary>
+    public void UsageFailed(string accountId, string error, bool? accepted, string? fingerprint = null)
+    {
         _accounts.AddOrUpdate(accountId,
             _ => new AccountLimits(accountId, null, null, null, null, null, timeProvider.GetUtcNow(), accepted, error),
             (_, current) => current with { LastUsageError = error, ProviderAccepts = accepted ?? current.ProviderAccepts, UpdatedAt = timeProvider.GetUtcNow() });
+        if (accepted is { } verdict && fingerprint is not null)
+        {
+            verdicts.Observe(accountId, fingerprint, verdict, evenIfUnchanged: true);
+        }
+    }
 
     /// <summary>New tokens: whatever the provider said of the old one says nothing of them.</summary>
     public void TokenChanged(string accountId)

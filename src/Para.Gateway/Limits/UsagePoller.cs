@@ -102,13 +102,13 @@ internal sealed partial class UsagePoller(
             else
             {
                 interval = settings.UsagePollInterval;
-                limits.FromUsage(account.Id, usage.FiveHourPercent, usage.FiveHourReset, usage.SevenDayPercent, usage.SevenDayReset);
+                limits.FromUsage(account.Id, usage.Fingerprint, usage.FiveHourPercent, usage.FiveHourReset, usage.SevenDayPercent, usage.SevenDayReset);
             }
         }
         catch (UsageRefusedException refused)
         {
             // The refresh did not cure it: the provider does not accept this account's token.
-            limits.UsageFailed(account.Id, $"the provider refused the token ({refused.StatusCode:D})", accepted: false);
+            limits.UsageFailed(account.Id, $"the provider refused the token ({refused.StatusCode:D})", accepted: false, refused.RefusedFingerprint);
             LogRefused(logger, account.Name, (int)refused.StatusCode!);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException or Refit.ApiException && !cancellationToken.IsCancellationRequested)
@@ -142,6 +142,7 @@ internal sealed partial class UsagePoller(
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         return new Usage(
+            credential.Fingerprint,
             Percent(document.RootElement, "five_hour"), Reset(document.RootElement, "five_hour"),
             Percent(document.RootElement, "seven_day"), Reset(document.RootElement, "seven_day"));
     }
@@ -161,7 +162,7 @@ internal sealed partial class UsagePoller(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A usage polling pass failed ({ExceptionType})")]
     private static partial void LogPassFailed(ILogger logger, string exceptionType);
 
-    private sealed record Usage(double? FiveHourPercent, DateTimeOffset? FiveHourReset, double? SevenDayPercent, DateTimeOffset? SevenDayReset);
+    private sealed record Usage(string Fingerprint, double? FiveHourPercent, DateTimeOffset? FiveHourReset, double? SevenDayPercent, DateTimeOffset? SevenDayReset);
 
     /// <summary>The usage endpoint refused the account's token.</summary>
     private sealed class UsageRefusedException(HttpStatusCode status, string fingerprint)

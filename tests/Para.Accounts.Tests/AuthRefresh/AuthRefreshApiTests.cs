@@ -54,7 +54,7 @@ public sealed class AuthRefreshApiTests(OAuthServerFixture oauth) : IClassFixtur
         Assert.Equal("authenticated", root.GetProperty("status").GetString());
         var line = Assert.Single(root.GetProperty("accounts").EnumerateArray());
         Assert.Equal(
-            ["id", "name", "status", "isAuthenticated", "expiresAt", "refreshDueAt", "lastRefresh", "refreshCount", "consecutiveFailures", "nextAttemptAt", "requiresReauth", "lastError", "adoptions", "refreshTokenHandedOutAt"],
+            ["id", "name", "status", "isAuthenticated", "expiresAt", "refreshDueAt", "lastRefresh", "refreshCount", "consecutiveFailures", "nextAttemptAt", "requiresReauth", "lastError", "adoptions", "refreshTokenHandedOutAt", "providerAccepts", "providerCheckedAt"],
             Names(line));
         Assert.Equal("work", line.GetProperty("name").GetString());
         Assert.Equal("ok", line.GetProperty("status").GetString());

@@ -60,6 +60,7 @@ public sealed class LimitsTests(OAuthServerFixture oauth) : IClassFixture<OAuthS
         Assert.Equal(account.Id, limits.AccountId);
         Assert.False(limits.ProviderAccepts);
         Assert.True(_world.Accounts.Store.Find(account.Id)!.Tokens!.ExpiresAtMs > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await _world.WaitUntilAsync(async () => await _world.AuthHealthOfAsync("work") is { IsAuthenticated: false, ProviderAccepts: false }, "the account API to report the refused token");
     }
 
     [Fact]

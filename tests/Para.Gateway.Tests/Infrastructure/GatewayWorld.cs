@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Para.Accounts.Tests.Infrastructure;
 using Para.Contracts.Accounts;
 using Para.Contracts.Gateway;
+using Para.Contracts.Health;
 using Para.ServiceDefaults.Security;
 using GatewayProgram = gateway::Program;
 
@@ -152,6 +153,29 @@ public sealed class GatewayWorld : IAsyncDisposable
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after 10 s naming what it waited for.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The account's line of the account API's <c>/health/auth</c>.</summary>
+    public async Task<AccountAuthHealth> AuthHealthOfAsync(string name)
+    {
+        using var admin = Accounts.CreateAdminClient();
+        var document = await admin.GetFromJsonAsync<AuthHealthDocument>(new Uri("/health/auth", UriKind.Relative));
+        return document!.Accounts.Single(line => line.Name == name);
     }
 
     public async ValueTask DisposeAsync()
