@@ -4,11 +4,14 @@
 # bench-upstream, which answers at once), then runs wrk --latency with 1, 16 and 64 connections
 # against the upstream directly and through the gateway (POST /v1/messages, plain JSON), and times
 # the first byte of a streamed answer with curl, both ways.
-#   bash bench/gateway-overhead.sh [seconds] [ttfb-samples]   (default 10 s per run, 200 samples)
+#   bash bench/gateway-overhead.sh [seconds] [ttfb-samples] [upstream-delay-ms]
+# (default 10 s per run, 200 samples, an upstream that answers at once; a delay such as 50 makes it
+# answer as a provider does, after the model worked, so throughput is bounded by latency, not CPU)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
 samples=${2:-200}
+delay_ms=${3:-0}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/para-gateway-bench.XXXXXX)
@@ -38,7 +41,7 @@ upstream="http://127.0.0.1:$(port)"
 accounts="http://127.0.0.1:$(port)"
 gateway="http://127.0.0.1:$(port)"
 
-dotnet "$bin/Para.Bench.dll" bench-upstream "${upstream##*:}" >"$work/upstream.log" 2>&1 &
+dotnet "$bin/Para.Bench.dll" bench-upstream "${upstream##*:}" "$delay_ms" >"$work/upstream.log" 2>&1 &
 pids+=($!); wait_ready "$upstream" "${pids[-1]}" "$work/upstream.log"
 
 # Nothing listens on port 9: no token request can leave the machine.

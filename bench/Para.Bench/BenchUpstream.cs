@@ -11,7 +11,8 @@ namespace Para.Bench;
 /// The provider's API for the gateway benchmark (<c>bench/gateway-overhead.sh</c>): answers
 /// <c>POST /v1/messages</c> at once, a small JSON message or, with <c>"stream":true</c>, a short SSE
 /// stream, on any credential. It costs the same whether it is called directly or through the gateway,
-/// so the difference between the two is the gateway's. <c>Para.Bench bench-upstream PORT</c>.
+/// so the difference between the two is the gateway's. <c>Para.Bench bench-upstream PORT [DELAY-MS]</c>:
+/// with a delay it waits that long before answering, as the provider does while the model works.
 /// </summary>
 internal static class BenchUpstream
 {
@@ -30,24 +31,33 @@ internal static class BenchUpstream
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 1 || !int.TryParse(args[0], CultureInfo.InvariantCulture, out var port))
+        var delayMs = 0;
+        if (args.Length is < 1 or > 2 || !int.TryParse(args[0], CultureInfo.InvariantCulture, out var port)
+            || (args.Length == 2 && (!int.TryParse(args[1], CultureInfo.InvariantCulture, out delayMs) || delayMs < 0)))
         {
-            Console.Error.WriteLine($"usage: Para.Bench {Command} PORT");
+            Console.Error.WriteLine($"usage: Para.Bench {Command} PORT [DELAY-MS]");
             return 2;
         }
+
+        var delay = TimeSpan.FromMilliseconds(delayMs);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         var app = builder.Build();
-        app.MapPost("/v1/messages", AnswerAsync);
+        app.MapPost("/v1/messages", (HttpContext context) => AnswerAsync(context, delay));
         app.MapGet("/ready", () => "ok");
         await app.RunAsync();
         return 0;
     }
 
-    private static async Task AnswerAsync(HttpContext context)
+    private static async Task AnswerAsync(HttpContext context, TimeSpan delay)
     {
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+
         var body = new byte[16 * 1024];
         var length = 0;
         int read;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Para.Gateway.Forwarding;
@@ -31,23 +32,38 @@ internal sealed class ReplayableBody
             return new ReplayableBody(null, request.Body);
         }
 
-        var buffer = new MemoryStream(request.ContentLength is { } known ? (int)known : 4096);
-        var chunk = new byte[16 * 1024];
-        while (true)
+        if (request.ContentLength is { } known)
         {
-            var read = await request.Body.ReadAsync(chunk, cancellationToken);
-            if (read == 0)
-            {
-                return new ReplayableBody(buffer.ToArray(), null);
-            }
+            // The usual case (Claude Code sends a length): read straight into an array of that size.
+            var bytes = new byte[known];
+            var filled = await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+            return filled == bytes.Length ? new ReplayableBody(bytes, null) : new ReplayableBody(bytes[..filled], null);
+        }
 
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
+        var buffer = new MemoryStream(4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
             {
-                // Too large after all (no Content-Length): what was read, then the rest, once.
-                buffer.Position = 0;
-                return new ReplayableBody(null, new PrefixedStream(buffer, request.Body));
+                var read = await request.Body.ReadAsync(chunk, cancellationToken);
+                if (read == 0)
+                {
+                    return new ReplayableBody(buffer.ToArray(), null);
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    // Too large after all (no Content-Length): what was read, then the rest, once.
+                    buffer.Position = 0;
+                    return new ReplayableBody(null, new PrefixedStream(buffer, request.Body));
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
