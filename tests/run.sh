@@ -25,6 +25,25 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 
+# The console log of a parallel run is long and interleaved; name each failed test (and the first
+# lines of its message) again here, next to the summary, so the failure is readable from the tail.
+if [ "$failed" -ne 0 ]; then
+  echo "::: failed tests"
+  for trx in "$results"/*.trx; do
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/FAILED \1/p'
+  done
+  command -v python3 >/dev/null && python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        print(result.get("testName", "?") + " (" + result.get("duration", "?") + "):")
+        message = result.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns)
+        trace = result.findtext(".//t:ErrorInfo/t:StackTrace", default="", namespaces=ns)
+        for line in (message.strip().splitlines()[:15] + trace.strip().splitlines()[:8]):
+            print("    " + line)
+PY
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
