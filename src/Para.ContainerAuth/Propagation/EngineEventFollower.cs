@@ -4,6 +4,7 @@ using Para.ContainerAuth.Docker;
 using Para.ContainerAuth.Events;
 using Para.ContainerAuth.Images;
 using Para.Contracts.Events;
+using Para.ServiceDefaults.Events;
 
 namespace Para.ContainerAuth.Propagation;
 
@@ -25,9 +26,6 @@ public sealed partial class EngineEventFollower(
     TimeProvider timeProvider,
     ILogger<EngineEventFollower> logger) : BackgroundService
 {
-    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
-
     private int _following;
 
     /// <summary>True while the engine's stream is open (from the request on; the engine confirms nothing).</summary>
@@ -37,60 +35,51 @@ public sealed partial class EngineEventFollower(
     {
         // Off the host's start: settings that fail validation are the host's to report, once.
         await Task.Yield();
-        var delay = FirstReconnectDelay;
-        var broken = false;
         DateTimeOffset? lastSeen = null;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await engine.EnsureAvailableAsync(stoppingToken);
-                Volatile.Write(ref _following, 1);
-                if (broken)
+            await ReconnectingFeed.FollowAsync(
+                async (feed, cancellationToken) =>
                 {
-                    // What happened while the stream was down went unseen: a pass now, and clients re-read.
-                    LogReconnected(logger);
-                    events.Publish(new ContainerAuthEvent(ContainerAuthEventTypes.EngineReconnected));
-                    passRequests.Request();
-                }
+                    try
+                    {
+                        await engine.EnsureAvailableAsync(cancellationToken);
+                        Volatile.Write(ref _following, 1);
+                        if (feed.IsReconnect)
+                        {
+                            // What happened while the stream was down went unseen: a pass now, and clients re-read.
+                            LogReconnected(logger);
+                            events.Publish(new ContainerAuthEvent(ContainerAuthEventTypes.EngineReconnected));
+                            passRequests.Request();
+                        }
 
-                // The engine replays what it still holds since the last event seen (nothing after a restart).
-                await foreach (var engineEvent in engine.WatchEventsAsync(lastSeen, stoppingToken))
+                        // The engine replays what it still holds since the last event seen (nothing after a restart).
+                        await foreach (var engineEvent in engine.WatchEventsAsync(lastSeen, cancellationToken))
+                        {
+                            feed.Delivered();
+                            lastSeen = engineEvent.Time ?? lastSeen;
+                            Handle(engineEvent);
+                        }
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _following, 0);
+                    }
+                },
+                isLoss: exception => exception is DockerUnavailableException or DockerOperationException,
+                onLost: (failure, wait) =>
                 {
-                    delay = FirstReconnectDelay;
-                    lastSeen = engineEvent.Time ?? lastSeen;
-                    Handle(engineEvent);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Microsoft.Extensions.Options.OptionsValidationException)
-            {
-                // The host reports invalid settings, once, and does not start.
-                return;
-            }
-            catch (Exception exception) when (exception is DockerUnavailableException or DockerOperationException)
-            {
-                LogStreamLost(logger, exception.Message, delay.TotalSeconds);
-            }
-            finally
-            {
-                Volatile.Write(ref _following, 0);
-            }
-
-            broken = true;
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = delay * 2 < MaxReconnectDelay ? delay * 2 : MaxReconnectDelay;
+                    if (failure is not null)
+                    {
+                        LogStreamLost(logger, failure.Message, wait.TotalSeconds);
+                    }
+                },
+                timeProvider,
+                stoppingToken);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            // The host reports invalid settings, once, and does not start.
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Para.Client;
 using Para.Contracts.Events;
+using Para.ServiceDefaults.Events;
 
 namespace Para.ContainerAuth.Propagation;
 
@@ -21,8 +22,6 @@ public sealed partial class FeedingService(
     TimeProvider timeProvider,
     ILogger<FeedingService> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Off the host's start: settings that fail validation are the host's to report, once.
@@ -61,44 +60,33 @@ public sealed partial class FeedingService(
             return;
         }
 
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        await ReconnectingFeed.FollowAsync(
+            async (feed, cancellationToken) =>
             {
-                await foreach (var change in AccountEventStream.ReadAsync(accounts.Client, stoppingToken))
+                await foreach (var change in AccountEventStream.ReadAsync(accounts.Client, cancellationToken))
                 {
-                    delay = TimeSpan.FromSeconds(1);
+                    feed.Delivered();
                     if (change.Type is AccountEventTypes.Refreshed or AccountEventTypes.Reauthenticated or AccountEventTypes.Reloaded)
                     {
                         feeder.Forget(change.AccountName);
-                        var report = await feeder.FeedAsync(change.AccountName, stoppingToken);
+                        var report = await feeder.FeedAsync(change.AccountName, cancellationToken);
                         LogFedAfterChange(logger, change.AccountName, change.Type, report.Fed, report.Containers, report.Took.TotalMilliseconds);
                         autoImageReauth.TokensChanged(change.AccountName);
-                        await staleImages.PublishAsync(change.AccountName, stoppingToken);
+                        await staleImages.PublishAsync(change.AccountName, cancellationToken);
                     }
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            },
+            // The periodic pass covers whatever a failed feeding missed: reconnect, whatever broke.
+            isLoss: _ => true,
+            onLost: (failure, wait) =>
             {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogFeedLost(logger, exception.GetType().Name, delay.TotalSeconds);
-            }
-
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = delay * 2 < MaxReconnectDelay ? delay * 2 : MaxReconnectDelay;
-        }
+                if (failure is not null)
+                {
+                    LogFeedLost(logger, failure.GetType().Name, wait.TotalSeconds);
+                }
+            },
+            timeProvider,
+            stoppingToken);
     }
 
     private TimeSpan ScanInterval()

@@ -3,6 +3,7 @@ using Para.Contracts.Events;
 using Para.Gateway.Accounts;
 using Para.Gateway.Keys;
 using Para.Gateway.Tokens;
+using Para.ServiceDefaults.Events;
 
 namespace Para.Gateway.Events;
 
@@ -21,7 +22,6 @@ internal sealed partial class AccountEventsFollower(
     TimeProvider timeProvider,
     ILogger<AccountEventsFollower> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
     private volatile bool _connected;
 
     /// <summary>True while the feed is open (after its <c>connected</c> event).</summary>
@@ -30,39 +30,29 @@ internal sealed partial class AccountEventsFollower(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        await ReconnectingFeed.FollowAsync(
+            async (feed, cancellationToken) =>
             {
-                await foreach (var change in AccountEventStream.ReadAsync(accounts.Client, stoppingToken))
+                await foreach (var change in AccountEventStream.ReadAsync(accounts.Client, cancellationToken))
                 {
-                    delay = TimeSpan.FromSeconds(1);
+                    feed.Delivered();
                     Apply(change);
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            },
+            // Whatever broke, the stream or applying an event, nothing cached can be trusted now.
+            isLoss: _ => true,
+            onLost: (failure, wait) =>
             {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogFeedLost(logger, exception.GetType().Name, delay.TotalSeconds);
-            }
+                if (failure is not null)
+                {
+                    LogFeedLost(logger, failure.GetType().Name, wait.TotalSeconds);
+                }
 
-            _connected = false;
-            ForgetAll();
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = delay * 2 < MaxReconnectDelay ? delay * 2 : MaxReconnectDelay;
-        }
+                _connected = false;
+                ForgetAll();
+            },
+            timeProvider,
+            stoppingToken);
     }
 
     internal void Apply(AccountEvent change)
