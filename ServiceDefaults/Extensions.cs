@@ -45,7 +45,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();
+            http.AddEndpointResolutionRetry();
             http.AddServiceDiscovery();
+            http.AddTransportMark();
         });
 
         // Problem details (RFC 7807) for every error any Para service answers, registered once.

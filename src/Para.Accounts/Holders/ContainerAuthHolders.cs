@@ -53,6 +53,11 @@ internal sealed partial class ContainerAuthHolders(
         {
             throw new TokenHoldersUnavailableException($"container-auth cannot be reached: {exception.Message}");
         }
+        catch (InvalidOperationException exception)
+        {
+            // Service discovery found no address for container-auth (its message names only the service).
+            throw new TokenHoldersUnavailableException($"container-auth cannot be reached: {exception.Message}");
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TokenHoldersUnavailableException($"container-auth did not answer within {settings.Timeout.TotalSeconds:0} s");

@@ -107,6 +107,11 @@ internal sealed class OAuthTokenClient(IHttpClientFactory httpClients, IOptions<
         {
             throw new OAuthProviderException("provider_unreachable", $"Cannot reach the OAuth provider at {request.RequestUri?.Authority} ({exception.HttpRequestError}).", transient: true);
         }
+        catch (InvalidOperationException exception)
+        {
+            // Service discovery found no address for the provider (its message names only the service).
+            throw new OAuthProviderException("provider_unreachable", $"Cannot reach the OAuth provider at {request.RequestUri?.Authority} ({exception.Message}).", transient: true);
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new OAuthProviderException("provider_timeout", $"The OAuth provider at {request.RequestUri?.Authority} did not answer within {options.Value.RequestTimeout.TotalSeconds:0} s.", transient: true);
