@@ -32,7 +32,7 @@ internal static class Fixtures
 
     public static IReadOnlyList<AccountRow> Accounts =>
     [
-        Account("work", 1, TimeSpan.FromHours(7) + TimeSpan.FromMinutes(59)) with { Limits = new UsageLimits(0.31, Now.AddHours(3), 0.08, Now.AddDays(4), ProviderAccepts: true) },
+        Account("work", 1, TimeSpan.FromHours(7) + TimeSpan.FromMinutes(59)) with { Limits = new UsageLimits(0.31, Now.AddHours(3), 0.08, Now.AddDays(4)), ProviderAccepts = true },
         Account("home", 2, TimeSpan.FromMinutes(12), mode: "console"),
         Account("legacy", 3, TimeSpan.FromHours(-2), requiresReauth: true) with { LastError = "invalid_grant: refresh token revoked" },
         Account("spare", 4, TimeSpan.FromHours(5), paused: true),

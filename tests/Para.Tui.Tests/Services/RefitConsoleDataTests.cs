@@ -196,6 +196,42 @@ public sealed class RefitConsoleDataTests
         Assert.Equal(AccountStatus.RequiresReauth, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
     }
 
+    [Theory]
+    [InlineData("false", "null", AccountStatus.Refused)]
+    [InlineData("null", "false", AccountStatus.Refused)]
+    [InlineData("true", "false", AccountStatus.Ok)]
+    [InlineData("null", "down", AccountStatus.Ok)]
+    [InlineData("false", "down", AccountStatus.Refused)]
+    public async Task The_providers_verdict_comes_from_auth_health_first_and_the_gateway_second(string authHealthSays, string gatewaySays, AccountStatus expected)
+    {
+        const string list = """
+            [{"id":"a1","name":"work","provider":"anthropic","mode":"max","priority":0,"paused":false,"customEndpoint":null,"autoRefresh":true,
+              "requiresReauth":false,"createdAt":"2026-11-23T12:00:00Z",
+              "token":{"expiresAt":"2026-11-23T20:00:00Z","fingerprint":"ab12","tokenType":"Bearer","scope":null,"refreshTokenIssuedAt":"2026-11-23T12:00:00Z",
+                       "issuedAt":"2026-11-23T12:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z"},
+              "apiKeyFingerprint":null,"usage":{"requestCount":0,"totalRequests":0,"lastUsed":null},"requestHistoryCount":0,"status":"ok"}]
+            """;
+        var auth = """
+            {"status":"healthy","timestamp":"2026-11-23T12:00:00Z","authentication":{"isAuthenticated":true,"lastRefresh":null,"refreshCount":0,"consecutiveFailures":0},
+             "accounts":[{"id":"a1","name":"work","status":"ok","isAuthenticated":true,"expiresAt":"2026-11-23T20:00:00Z","refreshDueAt":"2026-11-23T19:30:00Z",
+               "lastRefresh":null,"refreshCount":0,"consecutiveFailures":0,"nextAttemptAt":null,"requiresReauth":false,"lastError":null,
+               "providerAccepts":VERDICT,"providerCheckedAt":"2026-11-23T11:59:00Z"}]}
+            """.Replace("VERDICT", authHealthSays, StringComparison.Ordinal);
+        var status = """
+            {"timestamp":"2026-11-23T12:00:00Z","requests":1,"retries":0,"failovers":0,"rejected":0,"accountFeedConnected":true,"resting":[],
+             "limits":[{"accountId":"a1","accountName":"work","fiveHourUtilization":0.5,"providerAccepts":VERDICT}]}
+            """.Replace("VERDICT", gatewaySays, StringComparison.Ordinal);
+        var data = new RefitConsoleData(
+            Client<IAccountsApi>(request => Json(HttpStatusCode.OK, request.RequestUri!.AbsolutePath == "/health/auth" ? auth : list)),
+            Client<IContainerAuthApi>(_ => throw new InvalidOperationException()),
+            Client<IGatewayApi>(_ => gatewaySays == "down" ? throw new HttpRequestException("Connection refused") : Json(HttpStatusCode.OK, status)));
+
+        var row = Assert.Single(await data.GetAccountsAsync(CancellationToken.None));
+
+        Assert.Equal(expected, AccountStatusRules.Classify(row, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(gatewaySays == "down" ? null : 0.5, row.Limits?.FiveHour);
+    }
+
     [Fact]
     public async Task A_fresh_8_hour_token_from_the_list_is_ok_not_expiring()
     {

@@ -30,8 +30,8 @@ public sealed class ConsoleTabsTests
         var data = Fixtures.World();
         data.Accounts = [.. Fixtures.Accounts.Select(account => account.Name switch
         {
-            "work" => account with { Limits = new UsageLimits(0.42, Fixtures.Now.AddHours(2), 0.12, Fixtures.Now.AddDays(3), ProviderAccepts: true) },
-            "spare" => account with { Paused = false, Limits = new UsageLimits(0.9, null, null, null, ProviderAccepts: false) },
+            "work" => account with { Limits = new UsageLimits(0.42, Fixtures.Now.AddHours(2), 0.12, Fixtures.Now.AddDays(3)), ProviderAccepts = true },
+            "spare" => account with { Paused = false, ProviderAccepts = false },
             _ => account,
         })];
         using var screen = ConsoleScreen.Start(data);
@@ -40,13 +40,13 @@ public sealed class ConsoleTabsTests
         var work = ScreenAssert.LineWith(screen, "work");
         Assert.Contains("42%", work, StringComparison.Ordinal);
         Assert.Contains("12%", work, StringComparison.Ordinal);
-        // Its token has hours left, but the provider refused it even after a refresh.
+        // Its token has hours left, but the provider refused it even after a refresh (and no gateway numbers are needed to say so).
         Assert.Contains("refused", ScreenAssert.LineWith(screen, "spare"), StringComparison.Ordinal);
         Assert.Contains("-", ScreenAssert.LineWith(screen, "legacy"), StringComparison.Ordinal);
 
         screen.Press(Key.Enter);
 
-        ScreenAssert.Shows(screen, "5h 42% (resets in 2h 00m)", "provider accepts the token");
+        ScreenAssert.Shows(screen, "5h 42% (resets in 2h 00m)", "Provider accepts the token");
     }
 
     [Fact]

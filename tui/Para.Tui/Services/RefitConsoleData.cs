@@ -117,7 +117,12 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         var views = await list.ConfigureAwait(false);
         var byId = (await health.ConfigureAwait(false))?.Accounts.ToDictionary(entry => entry.Id, StringComparer.Ordinal);
         var limits = (await gatewayStatus.ConfigureAwait(false))?.Limits?.ToDictionary(entry => entry.AccountId, StringComparer.Ordinal);
-        return [.. views.Select(view => ToRow(view, byId?.GetValueOrDefault(view.Id)) with { Limits = ToLimits(limits?.GetValueOrDefault(view.Id)) })];
+        return [.. views.Select(view =>
+        {
+            var row = ToRow(view, byId?.GetValueOrDefault(view.Id));
+            var gateway = limits?.GetValueOrDefault(view.Id);
+            return row with { Limits = ToLimits(gateway), ProviderAccepts = row.ProviderAccepts ?? gateway?.ProviderAccepts };
+        })];
     }
 
     public async Task<IReadOnlyList<RequestRow>> GetAccountRequestsAsync(string account, int limit, CancellationToken cancellationToken)
@@ -159,7 +164,7 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
         accounts.RemoveAccountAsync(account, cancellationToken);
 
     internal static UsageLimits? ToLimits(Para.Contracts.Gateway.AccountLimits? limits) =>
-        limits is null ? null : new UsageLimits(limits.FiveHourUtilization, limits.FiveHourReset, limits.SevenDayUtilization, limits.SevenDayReset, limits.ProviderAccepts);
+        limits is null ? null : new UsageLimits(limits.FiveHourUtilization, limits.FiveHourReset, limits.SevenDayUtilization, limits.SevenDayReset);
 
     internal static AccountRow ToRow(AccountView view, AccountAuthHealth? health) =>
         new(
@@ -176,6 +181,7 @@ internal sealed class RefitConsoleData(IAccountsApi accounts, IContainerAuthApi 
             RefreshDueAt = view.Token?.RefreshDueAt,
             LastRefresh = health?.LastRefresh,
             LastError = health?.LastError,
+            ProviderAccepts = health?.ProviderAccepts,
         };
 
     // ---- Auth refresh (issue 4) -----------------------------------------------------------------

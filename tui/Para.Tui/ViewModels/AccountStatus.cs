@@ -11,7 +11,7 @@ public enum AccountStatus
     Paused,
     NoTokens,
 
-    /// <summary>The provider refused the account's token even after a refresh (the gateway's verdict), whatever its expiry says.</summary>
+    /// <summary>The provider refused the account's current token even after a refresh, whatever its expiry says.</summary>
     Refused,
 }
 
@@ -30,7 +30,7 @@ public static class AccountStatusRules
         return token switch
         {
             TokenStatuses.RequiresReauth => AccountStatus.RequiresReauth,
-            _ when account.Limits?.ProviderAccepts == false => AccountStatus.Refused,
+            _ when account.ProviderAccepts == false => AccountStatus.Refused,
             _ when account.Paused => AccountStatus.Paused,
             TokenStatuses.Expired => AccountStatus.Expired,
             TokenStatuses.Expiring => AccountStatus.Expiring,

@@ -22,15 +22,19 @@ public sealed record AccountRow(
 
     public string? LastError { get; init; }
 
-    /// <summary>What the gateway knows of the account's limits and the provider's verdict; null without a gateway.</summary>
+    /// <summary>What the gateway knows of the account's limits; null without a gateway.</summary>
     public UsageLimits? Limits { get; init; }
+
+    /// <summary>
+    /// Whether the provider accepts the account's current token (false: refused even after a
+    /// refresh; null: not asked yet). The account API's record (<c>/health/auth</c>), which outlives
+    /// a stopped gateway; the gateway's own when the account API has none.
+    /// </summary>
+    public bool? ProviderAccepts { get; init; }
 }
 
-/// <summary>
-/// An account's 5-hour and 7-day windows (fractions used, 0.25 = a quarter) and whether the
-/// provider accepts its current token (false: refused even after a refresh; null: not asked yet).
-/// </summary>
-public sealed record UsageLimits(double? FiveHour, DateTimeOffset? FiveHourReset, double? SevenDay, DateTimeOffset? SevenDayReset, bool? ProviderAccepts);
+/// <summary>An account's 5-hour and 7-day windows (fractions used, 0.25 = a quarter) and when they reset.</summary>
+public sealed record UsageLimits(double? FiveHour, DateTimeOffset? FiveHourReset, double? SevenDay, DateTimeOffset? SevenDayReset);
 
 /// <summary>
 /// One request the gateway forwarded for an account, as the details dialog lists it: its final

@@ -28,6 +28,7 @@ internal sealed class AccountDetailsDialog : ConsoleDialog
             .AppendLine($"Last refresh {ConsoleFormat.Ago(account.LastRefresh, now)}; last used {ConsoleFormat.Ago(account.LastUsed, now)}; {account.Requests} requests")
             .AppendLine($"Last error: {account.LastError ?? "none"}")
             .AppendLine(Usage(account.Limits, now))
+            .AppendLine($"Provider {account.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" }} the token")
             .AppendLine()
             .Append("Recent requests:");
         // As tall as its text: the usage line folds on a narrow screen.
@@ -55,7 +56,5 @@ internal sealed class AccountDetailsDialog : ConsoleDialog
     private static string Usage(UsageLimits? limits, DateTimeOffset now) => limits is null
         ? "Usage: unknown (no gateway, or no traffic yet)"
         : $"Usage: 5h {ConsoleFormat.Percent(limits.FiveHour)} (resets in {ConsoleFormat.Countdown(limits.FiveHourReset, now)}), "
-            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)});\n"
-            // Its own line: folded at whatever column the screen allows, the verdict would split mid-phrase.
-            + $"       provider {(limits.ProviderAccepts switch { true => "accepts", false => "REFUSES", null => "not asked about" })} the token";
+            + $"7d {ConsoleFormat.Percent(limits.SevenDay)} (resets in {ConsoleFormat.Countdown(limits.SevenDayReset, now)})";
 }
