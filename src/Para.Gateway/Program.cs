@@ -8,6 +8,8 @@ builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseAuthenticationExceptForForwarding();
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
