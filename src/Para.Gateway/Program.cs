@@ -8,8 +8,6 @@ builder.AddGateway();
 
 var app = builder.Build();
 
-app.UseAuthenticationExceptForForwarding();
-
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();

@@ -142,28 +142,6 @@ public sealed class ForwardingTests(OAuthServerFixture oauth) : IClassFixture<OA
     }
 
     [Fact]
-    public async Task A_forwarded_request_skips_the_admin_key_check_which_still_guards_the_gateway_status()
-    {
-        await _world.SignInAsync("work");
-        var key = await _world.AddKeyAsync("laptop");
-
-        using var forwarded = await _world.SendMessageAsync(key);
-
-        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
-        Assert.DoesNotContain("/v1/messages", _world.Gateway.AuthenticatedPaths);
-
-        using var withGatewayKey = new HttpRequestMessage(HttpMethod.Get, "/api/gateway/status") { Headers = { Authorization = new("Bearer", key) } };
-        using var refused = await _world.Client.SendAsync(withGatewayKey);
-        using var withAdminKey = new HttpRequestMessage(HttpMethod.Get, "/api/gateway/status") { Headers = { Authorization = new("Bearer", AccountsApiFactory.AdminKey) } };
-        using var allowed = await _world.Client.SendAsync(withAdminKey);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Contains("/api/gateway/status", _world.Gateway.AuthenticatedPaths);
-    }
-
-    [Fact]
     public async Task A_revoked_key_is_refused_moments_after_the_revocation()
     {
         await _world.SignInAsync("work");

@@ -1,17 +1,14 @@
 extern alias gateway;
-using System.Collections.Concurrent;
+
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Para.Accounts.Tests.Infrastructure;
 using Para.Contracts.Accounts;
 using Para.Contracts.Gateway;
@@ -195,9 +192,6 @@ public sealed class GatewayFactory(Uri accountsAddress, Uri upstreamAddress, Dic
 {
     public LogCapture Logs { get; } = new();
 
-    /// <summary>The path of every request some code authenticated (any scheme), in order.</summary>
-    public ConcurrentQueue<string> AuthenticatedPaths { get; } = new();
-
     public Uri StartOnKestrel()
     {
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
@@ -219,25 +213,5 @@ public sealed class GatewayFactory(Uri accountsAddress, Uri upstreamAddress, Dic
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        builder.ConfigureServices(services => services.AddScoped<IAuthenticationService>(provider => new RecordingAuthenticationService(
-            provider.GetRequiredService<IAuthenticationSchemeProvider>(),
-            provider.GetRequiredService<IAuthenticationHandlerProvider>(),
-            provider.GetRequiredService<IClaimsTransformation>(),
-            provider.GetRequiredService<IOptions<AuthenticationOptions>>(),
-            AuthenticatedPaths)));
-    }
-
-    private sealed class RecordingAuthenticationService(
-        IAuthenticationSchemeProvider schemes,
-        IAuthenticationHandlerProvider handlers,
-        IClaimsTransformation transform,
-        IOptions<AuthenticationOptions> options,
-        ConcurrentQueue<string> paths) : AuthenticationService(schemes, handlers, transform, options)
-    {
-        public override Task<AuthenticateResult> AuthenticateAsync(HttpContext context, string? scheme)
-        {
-            paths.Enqueue(context.Request.Path);
-            return base.AuthenticateAsync(context, scheme);
-        }
     }
 }
