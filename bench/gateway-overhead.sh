@@ -3,8 +3,9 @@
 # account API and the real gateway on loopback ports in front of a local upstream (Para.Bench
 # bench-upstream, which answers at once), then runs wrk --latency with 1, 16 and 64 connections
 # against the upstream directly and through the gateway (POST /v1/messages, plain JSON), and times
-# the first byte of a streamed answer with curl, both ways.
-#   bash bench/gateway-overhead.sh [seconds] [ttfb-samples] [upstream-delay-ms]
+# the first byte of a streamed answer with curl, both ways; each wrk run also shows the CPU time per
+# request of the upstream, the account API and the gateway (from /proc).
+#   [WARMUP_SECONDS=3] bash bench/gateway-overhead.sh [seconds] [ttfb-samples] [upstream-delay-ms]
 # (default 10 s per run, 200 samples, an upstream that answers at once; a delay such as 50 makes it
 # answer as a provider does, after the model worked, so throughput is bounded by latency, not CPU)
 set -euo pipefail
@@ -12,6 +13,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
 samples=${2:-200}
 delay_ms=${3:-0}
+# Long enough for tiered compilation to settle, or the first runs' CPU figures are mostly the JIT's.
+warmup_seconds=${WARMUP_SECONDS:-3}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/para-gateway-bench.XXXXXX)
@@ -75,13 +78,27 @@ wrk.headers["anthropic-version"] = "2023-06-01"
 wrk.headers["anthropic-beta"] = "claude-code-20250219"
 LUA
 
+# CPU time (user + system, clock ticks) a process has used so far, from /proc.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+
 run() { # label url connections
   local threads=$(( $3 < 2 ? 1 : 2 ))
+  local before=() pid
+  for pid in "${pids[@]}"; do before+=("$(cpu_ticks "$pid")"); done
   wrk -t"$threads" -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" -H "Authorization: Bearer $key" "$2/v1/messages" >"$work/wrk.txt"
   if grep -q "Non-2xx" "$work/wrk.txt"; then cat "$work/wrk.txt"; echo "non-2xx answers" >&2; exit 1; fi
   awk -v label="$1" -v c="$3" '
     $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $1 == "Requests/sec:" { rps = $2 }
-    END { printf "%-8s %3d conn   p50 %9s   p99 %9s   %9s req/s\n", label, c, p50, p99, rps }' "$work/wrk.txt"
+    END { printf "%-8s %3d conn   p50 %9s   p99 %9s   %9s req/s", label, c, p50, p99, rps }' "$work/wrk.txt"
+  # CPU per request of each process (upstream, account API, gateway) during this run.
+  local requests i names=(upstream accounts gateway)
+  requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$work/wrk.txt")
+  printf "   CPU/request:"
+  for i in "${!pids[@]}"; do
+    printf " %s %d µs" "${names[$i]}" $(( ($(cpu_ticks "${pids[$i]}") - ${before[$i]}) * tick_us / requests ))
+  done
+  echo
 }
 
 ttfb() { # label url
@@ -93,9 +110,9 @@ ttfb() { # label url
     printf "%-8s stream first byte   p50 %.2f ms   p99 %.2f ms   (%d samples)\n", label, v[int(NR*0.5)]*1000, v[int(NR*0.99)]*1000, NR }'
 }
 
-echo "::: warm-up"
+echo "::: warm-up, ${warmup_seconds} s each way"
 for target in "$upstream" "$gateway"; do
-  wrk -t1 -c4 -d3s -s "$work/post.lua" -H "Authorization: Bearer $key" "$target/v1/messages" >/dev/null
+  wrk -t1 -c4 -d"${warmup_seconds}s" -s "$work/post.lua" -H "Authorization: Bearer $key" "$target/v1/messages" >/dev/null
 done
 
 echo "::: wrk, ${seconds} s per run, POST /v1/messages"

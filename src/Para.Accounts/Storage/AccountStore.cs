@@ -224,12 +224,15 @@ internal sealed class AccountStore : IDisposable
                 account.Usage.LastUsedMs = Math.Max(account.Usage.LastUsedMs ?? 0, request.TimestampMs);
                 account.Usage.InputTokens += request.InputTokens ?? 0;
                 account.Usage.OutputTokens += request.OutputTokens ?? 0;
-                account.RequestHistory.Add(request);
             }
 
-            if (account.RequestHistory.Count > RequestHistoryLimit)
+            // Only the newest entries stay: a full batch replaces the history rather than growing and trimming it.
+            var kept = Math.Min(requests.Count, RequestHistoryLimit);
+            var dropped = Math.Max(0, account.RequestHistory.Count + kept - RequestHistoryLimit);
+            account.RequestHistory.RemoveRange(0, dropped);
+            for (var index = requests.Count - kept; index < requests.Count; index++)
             {
-                account.RequestHistory.RemoveRange(0, account.RequestHistory.Count - RequestHistoryLimit);
+                account.RequestHistory.Add(requests[index]);
             }
         });
 

@@ -23,21 +23,15 @@ internal sealed partial class RequestRecorder(
         new BoundedChannelOptions(MaxWaiting) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false });
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly List<GatewayRequestRecord> _unsent = [];
-    private readonly SemaphoreSlim _full = new(0, 1);
+    // "A batch is waiting": at most one signal pending, and raising it twice is not an exception.
+    private readonly Channel<bool> _full = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private int _waiting;
 
     public void Add(GatewayRequestRecord record)
     {
-        if (_records.Writer.TryWrite(record) && Interlocked.Increment(ref _waiting) >= options.CurrentValue.RecordBatchSize && _full.CurrentCount == 0)
+        if (_records.Writer.TryWrite(record) && Interlocked.Increment(ref _waiting) >= options.CurrentValue.RecordBatchSize)
         {
-            try
-            {
-                _full.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
+            _full.Writer.TryWrite(true);
         }
     }
 
@@ -92,12 +86,18 @@ internal sealed partial class RequestRecorder(
                 using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
                 {
                     var interval = Task.Delay(options.CurrentValue.RecordFlushInterval, timeProvider, wait.Token);
-                    await Task.WhenAny(interval, _full.WaitAsync(wait.Token));
+                    await Task.WhenAny(interval, _full.Reader.ReadAsync(wait.Token).AsTask());
                     await wait.CancelAsync();
                 }
 
                 stoppingToken.ThrowIfCancellationRequested();
                 await FlushAsync(stoppingToken);
+                // A signal raised while that batch was taken counted records it already sent: without
+                // this, the next send would go at once with the few that came in meanwhile.
+                if (Volatile.Read(ref _waiting) < options.CurrentValue.RecordBatchSize)
+                {
+                    _full.Reader.TryRead(out _);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

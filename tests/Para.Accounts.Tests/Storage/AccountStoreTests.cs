@@ -245,6 +245,25 @@ public sealed class AccountStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public void A_batch_larger_than_the_history_keeps_its_newest_entries_and_counts_them_all()
+    {
+        using var store = AccountStore.Open(_directory, Password);
+        var account = store.Insert(Account("busy", "a"));
+        RequestRecord[] Batch(int from, int count) =>
+            [.. Enumerable.Range(from, count).Select(i => new RequestRecord { TimestampMs = i, StatusCode = 200, InputTokens = 1 })];
+
+        store.RecordRequests(account.Id, Batch(0, 30));
+        var partial = store.Find(account.Id)!;
+        store.RecordRequests(account.Id, Batch(30, AccountStore.RequestHistoryLimit + 50));
+
+        Assert.Equal(Enumerable.Range(0, 30), partial.RequestHistory.Select(entry => (int)entry.TimestampMs));
+        var stored = store.Find(account.Id)!;
+        Assert.Equal(Enumerable.Range(80, AccountStore.RequestHistoryLimit), stored.RequestHistory.Select(entry => (int)entry.TimestampMs));
+        Assert.Equal(AccountStore.RequestHistoryLimit + 80, stored.Usage.TotalRequests);
+        Assert.Equal(AccountStore.RequestHistoryLimit + 80, stored.Usage.InputTokens);
+    }
+
+    [Fact]
     public void Compare_and_set_refuses_tokens_refreshed_from_an_older_refresh_token()
     {
         using var store = AccountStore.Open(_directory, Password);
