@@ -33,6 +33,10 @@ public sealed partial class ContainerFeeder(
     // first feed writes both files, later ones only the credentials file (known while unchanged).
     private readonly ConcurrentDictionary<string, (CredentialHome Home, ClaudeAccountDetails Details, WrittenCredentials Written)> _homes = new(StringComparer.Ordinal);
 
+    // One feed at a time per container: two at once (a pass and an explicit feed) would each read,
+    // merge and upload, and the slower upload could land over what was written in between.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _feeding = new(StringComparer.Ordinal);
+
     /// <summary>When a container was last fed, and with which access token; null if never by this process.</summary>
     public FedRecord? LastFed(string containerId) => ledger.LastFed(containerId);
 
@@ -69,7 +73,7 @@ public sealed partial class ContainerFeeder(
         var (export, unavailable) = await ExportAsync(account, cancellationToken);
         return export is null
             ? new FeedOutcome(container.Name, account, false, null, unavailable!)
-            : await FeedOneAsync(container, export, cancellationToken);
+            : (await FeedOneAsync(container, export, cancellationToken))!;
     }
 
     /// <summary>
@@ -86,6 +90,11 @@ public sealed partial class ContainerFeeder(
         foreach (var gone in _homes.Keys.Where(id => !alive.Contains(id)).ToList())
         {
             _homes.TryRemove(gone, out _);
+        }
+
+        foreach (var gone in _feeding.Keys.Where(id => !alive.Contains(id)).ToList())
+        {
+            _feeding.TryRemove(gone, out _);
         }
 
         ledger.Retain(alive);
@@ -109,7 +118,7 @@ public sealed partial class ContainerFeeder(
             }
 
             var outcomes = new ConcurrentBag<FeedOutcome>();
-            await FeedAllAsync(stale, export, outcomes, cancellationToken);
+            await FeedAllAsync(stale, export, outcomes, cancellationToken, onlyIfStale: true);
             fed += outcomes.Count(outcome => outcome.Fed);
         }
 
@@ -134,15 +143,41 @@ public sealed partial class ContainerFeeder(
     /// <summary>An account's tokens changed: its latest export is outdated.</summary>
     public void Forget(string account) => ledger.Outdated(account);
 
-    private async Task FeedAllAsync(IEnumerable<EngineContainer> group, CredentialsExport export, ConcurrentBag<FeedOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task FeedAllAsync(IEnumerable<EngineContainer> group, CredentialsExport export, ConcurrentBag<FeedOutcome> outcomes, CancellationToken cancellationToken, bool onlyIfStale = false)
     {
         await Parallel.ForEachAsync(
             group,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.FeedParallelism, CancellationToken = cancellationToken },
-            async (container, token) => outcomes.Add(await FeedOneAsync(container, export, token)));
+            async (container, token) =>
+            {
+                if (await FeedOneAsync(container, export, token, onlyIfStale) is { } outcome)
+                {
+                    outcomes.Add(outcome);
+                }
+            });
     }
 
-    private async Task<FeedOutcome> FeedOneAsync(EngineContainer container, CredentialsExport export, CancellationToken cancellationToken)
+    /// <param name="onlyIfStale">A pass's feed: skipped (null) when, by the time it is this container's turn, another feed already gave it this token.</param>
+    private async Task<FeedOutcome?> FeedOneAsync(EngineContainer container, CredentialsExport export, CancellationToken cancellationToken, bool onlyIfStale = false)
+    {
+        var turn = _feeding.GetOrAdd(container.Id, static _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            if (onlyIfStale && LastFed(container.Id)?.Fingerprint == export.Fingerprint)
+            {
+                return null;
+            }
+
+            return await WriteOneAsync(container, export, cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<FeedOutcome> WriteOneAsync(EngineContainer container, CredentialsExport export, CancellationToken cancellationToken)
     {
         try
         {
