@@ -2,7 +2,8 @@
 # What the gateway adds to a Claude request: builds Release, seeds two accounts, starts the real
 # account API and the real gateway on loopback ports in front of a local upstream (Para.Bench
 # bench-upstream, which answers at once), then runs wrk --latency with 1, 16 and 64 connections
-# against the upstream directly and through the gateway (POST /v1/messages, plain JSON), and times
+# against the upstream directly, through a bare YARP proxy (Para.Bench bench-bare-proxy: the floor
+# any proxy has here) and through the gateway (POST /v1/messages, plain JSON), and times
 # the first byte of a streamed answer with curl, both ways; each wrk run also shows the CPU time per
 # request of the upstream, the account API and the gateway (from /proc).
 #   [WARMUP_SECONDS=3] bash bench/gateway-overhead.sh [seconds] [ttfb-samples] [upstream-delay-ms]
@@ -69,6 +70,11 @@ PARA_DATA_DIR="$work/data" ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$g
   >"$work/gateway.log" 2>&1 &
 pids+=($!); wait_ready "$gateway" "${pids[-1]}" "$work/gateway.log"
 
+# The floor: YARP alone (Kestrel, one route, the key swapped), what any proxy costs on this machine.
+bare="http://127.0.0.1:$(port)"
+dotnet "$bin/Para.Bench.dll" bench-bare-proxy "${bare##*:}" "$upstream" >"$work/bare.log" 2>&1 &
+pids+=($!); wait_ready "$bare" "${pids[-1]}" "$work/bare.log"
+
 body='{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}'
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
@@ -91,8 +97,8 @@ run() { # label url connections
   awk -v label="$1" -v c="$3" '
     $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $1 == "Requests/sec:" { rps = $2 }
     END { printf "%-8s %3d conn   p50 %9s   p99 %9s   %9s req/s", label, c, p50, p99, rps }' "$work/wrk.txt"
-  # CPU per request of each process (upstream, account API, gateway) during this run.
-  local requests i names=(upstream accounts gateway)
+  # CPU per request of each process (upstream, account API, gateway, bare proxy) during this run.
+  local requests i names=(upstream accounts gateway bare)
   requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$work/wrk.txt")
   printf "   CPU/request:"
   for i in "${!pids[@]}"; do
@@ -111,17 +117,19 @@ ttfb() { # label url
 }
 
 echo "::: warm-up, ${warmup_seconds} s each way"
-for target in "$upstream" "$gateway"; do
+for target in "$upstream" "$bare" "$gateway"; do
   wrk -t1 -c4 -d"${warmup_seconds}s" -s "$work/post.lua" -H "Authorization: Bearer $key" "$target/v1/messages" >/dev/null
 done
 
 echo "::: wrk, ${seconds} s per run, POST /v1/messages"
 for connections in 1 16 64; do
   run direct "$upstream" "$connections"
+  run bare "$bare" "$connections"
   run gateway "$gateway" "$connections"
 done
 echo "::: curl, time to first byte of a stream"
 ttfb direct "$upstream"
+ttfb bare "$bare"
 ttfb gateway "$gateway"
 recorded=$(curl -fsS -H "$admin" "$accounts/api/accounts/account-0001" | python3 -c 'import json,sys; print(json.load(sys.stdin)["usage"]["totalRequests"])')
 echo "::: the account API recorded $recorded requests for the serving account"
