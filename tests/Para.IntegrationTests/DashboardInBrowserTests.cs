@@ -83,13 +83,38 @@ public sealed class DashboardInBrowserTests(HeadlessAppHostFixture fixture) : IC
 
         var accountsRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "accounts" }).First;
         await accountsRow.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Actions" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Re-authenticate account…" })).ToBeVisibleAsync();
+        var reauthenticate = page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Re-authenticate account…" });
+        await Assertions.Expect(reauthenticate).ToBeVisibleAsync();
 
-        await page.Keyboard.PressAsync("Escape");
+        await CloseMenuAsync(reauthenticate);
         var containerAuthRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = "container-auth" }).First;
         await containerAuthRow.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Actions" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Clean up temporary containers" }).ClickAsync();
         await Assertions.Expect(page.GetByText("\"Clean up temporary containers\" succeeded")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+    }
+
+    /// <summary>
+    /// Escape on the open menu, until it is gone: pressed before the menu took focus it goes to the
+    /// page, and the still open menu would lie over the next row's Actions button.
+    /// </summary>
+    private static async Task CloseMenuAsync(ILocator menuItem)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await menuItem.PressAsync("Escape", new LocatorPressOptions { Timeout = 5_000 });
+                await Assertions.Expect(menuItem).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 5_000 });
+                return;
+            }
+            catch (Exception failed) when (failed is PlaywrightException or TimeoutException && attempt < 5)
+            {
+                if (!await menuItem.IsVisibleAsync())
+                {
+                    return; // it closed between the press and the look
+                }
+            }
+        }
     }
 
     [Fact]

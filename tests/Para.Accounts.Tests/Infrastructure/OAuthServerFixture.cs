@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
@@ -34,6 +35,7 @@ public sealed class OAuthServerFixture : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("para-oidc-").FullName;
     private readonly SemaphoreSlim _tokenEndpointGate = new(1, 1);
     private WebApplication? _app;
+    private readonly ConcurrentQueue<DateTimeOffset> _refreshRequestTimes = new();
     private int _refreshRequests;
     private int _codeRequests;
     private int _apiKeyRequests;
@@ -49,6 +51,9 @@ public sealed class OAuthServerFixture : IAsyncLifetime
     public Uri ApiKeyUrl => new(BaseAddress, "/api/oauth/create_api_key");
 
     public int RefreshRequests => Volatile.Read(ref _refreshRequests);
+
+    /// <summary>When each refresh request arrived, so a real-time test can say which one came late.</summary>
+    public IReadOnlyCollection<DateTimeOffset> RefreshRequestTimes => _refreshRequestTimes;
 
     public int CodeRequests => Volatile.Read(ref _codeRequests);
 
@@ -321,6 +326,7 @@ public sealed class OAuthServerFixture : IAsyncLifetime
                 if (form["grant_type"] == GrantTypes.RefreshToken)
                 {
                     Interlocked.Increment(ref _refreshRequests);
+                    _refreshRequestTimes.Enqueue(DateTimeOffset.UtcNow);
                     if (FailRefreshesWith is { } status)
                     {
                         context.Response.StatusCode = status;
