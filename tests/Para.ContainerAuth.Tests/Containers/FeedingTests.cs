@@ -30,10 +30,10 @@ public sealed class FeedingTests(DockerFixture docker)
         // A started container is fed by the engine's start event; let those feeds land first so the
         // feed below is the last word.
         await host.WaitUntilFedAsync([.. ids]);
+        var fresh = host.Credentials.Rotate("alice"); // refreshed at the account API
 
         var report = await api.FeedContainersAsync("alice");
 
-        var fresh = host.Credentials.Issued.Last();
         Assert.NotEqual(baked.Fingerprint, fresh.Fingerprint);
         Assert.Equal((3, 3), (report.Containers, report.Fed));
         foreach (var id in ids)

@@ -57,8 +57,8 @@ public sealed class EventStreamTests(DockerFixture docker)
 
         var job = await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
         var first = host.Credentials.Issued.Last();
+        var second = host.Credentials.Rotate("alice"); // refreshed at the account API, then the image re-authenticated
         await host.RunAsync(api.ReauthAsync(new ReauthRequest("alice")));
-        var second = host.Credentials.Issued.Last();
 
         var started = await events.WaitForAsync(change => change.Type == ContainerAuthEventTypes.JobStarted && change.JobId == job.Id);
         Assert.Equal(("auth-setup", JobStates.Running), (started.JobKind, started.Status));
@@ -88,7 +88,7 @@ public sealed class EventStreamTests(DockerFixture docker)
         var stale = host.Services.GetRequiredService<StaleImages>();
 
         await stale.PublishAsync("alice", CancellationToken.None);
-        await host.Credentials.GetAsync("alice", CancellationToken.None);   // the account's token changes
+        host.Credentials.Rotate("alice");   // the account's token changes
         await stale.PublishAsync("alice", CancellationToken.None);
 
         var announced = await events.WaitForAsync(change => change.Type == ContainerAuthEventTypes.ImageStale);

@@ -135,7 +135,7 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         var first = await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None);
         await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}session");
 
-        var issuedBeforeReauth = host.Credentials.Issued.Count;
+        var fresh = host.Credentials.Rotate("alice"); // refreshed at the account API
         var kept = await host.RunAsync(api.ReauthAsync(new ReauthRequest()));
         var keptResult = kept.Result!.Value.Deserialize<ImageResult>(JsonSerializerOptions.Web)!;
         Assert.Equal("alice", keptResult.Account);
@@ -144,9 +144,7 @@ public sealed class AuthWorkflowTests(DockerFixture docker)
         Assert.Contains($"{host.Prefix}session", await host.ContainerNamesAsync());
         var second = await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None);
         Assert.NotEqual(first!.Id, second!.Id);
-        // Fresh credentials, fetched for the re-authentication. Not necessarily the last issued: the
-        // feeder may fetch again for the running session, and this stand-in issues a new token each time.
-        Assert.Contains(second.Labels[CredentialLabels.Fingerprint], host.Credentials.Issued.Skip(issuedBeforeReauth).Select(export => export.Fingerprint));
+        Assert.Equal(fresh.Fingerprint, second.Labels[CredentialLabels.Fingerprint]);
 
         await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}session2");
         var removed = await host.RunAsync(api.ReauthAsync(new ReauthRequest(RemoveContainers: true)));

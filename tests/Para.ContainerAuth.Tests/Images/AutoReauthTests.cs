@@ -68,8 +68,8 @@ public sealed class AutoReauthTests(DockerFixture docker)
     /// <summary>Both accounts refreshed at the account API: every image now holds an old token.</summary>
     private static async Task ChangeTokensAsync(ContainerAuthHost host)
     {
-        await host.Credentials.GetAsync("alice", CancellationToken.None);
-        await host.Credentials.GetAsync("bob", CancellationToken.None);
+        host.Credentials.Rotate("alice");
+        host.Credentials.Rotate("bob");
         Assert.All((await host.CreateApi().ListImagesAsync()).Where(image => image.Account is not null), image => Assert.True(image.Stale));
     }
 

@@ -61,6 +61,7 @@ public sealed class ImagesApiTests(DockerFixture docker)
         var baseAuthenticated = await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None);
         var dev = $"{host.Prefix}dev:latest";
         await docker.BuildAsync(dev, $"FROM {docker.UserBaseImage}\nRUN echo dev > /tmp/dev\n");
+        host.Credentials.Rotate("alice"); // refreshed at the account API since the base was made
 
         var job = await host.RunAsync(api.AuthenticateImageAsync(new AuthenticateImageRequest(dev)));
 
@@ -68,7 +69,7 @@ public sealed class ImagesApiTests(DockerFixture docker)
         Assert.Equal($"{host.Prefix}dev-authenticated:latest", result.Image);
         Assert.Equal(baseAuthenticated!.Id, (await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None))!.Id);
         // Asked of the account service for the account the base's label names, not read back out of the base.
-        Assert.Equal(2, host.Credentials.Issued.Count);
+        Assert.Equal(2, host.Credentials.Handed.Count);
         var fresh = host.Credentials.Issued.Last();
         var devAuthenticated = await host.Engine.FindImageAsync(result.Image, CancellationToken.None);
         Assert.Equal("alice", devAuthenticated!.Labels[CredentialLabels.Account]);

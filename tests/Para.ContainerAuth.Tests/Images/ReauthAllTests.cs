@@ -30,7 +30,7 @@ public sealed class ReauthAllTests(DockerFixture docker)
         await host.RunAsync(host.CreateApi().SetupAsync(new SetupRequest("alice")));
         await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}session");
 
-        var issuedBeforeReauth = host.Credentials.Issued.Count;
+        var fresh = host.Credentials.Rotate("alice"); // refreshed at the account API
         var (events, job) = await host.WaitAsync(await host.CreateApi().ReauthAllAsync(new ReauthAllRequest(IncludeContainers: true, MaxParallelism: 4)));
 
         Assert.Equal(JobStates.Failed, job.State);
@@ -42,16 +42,13 @@ public sealed class ReauthAllTests(DockerFixture docker)
         Assert.Contains("/home/para", failed.Error, StringComparison.Ordinal);
         Assert.Contains(result.Items, item => item.Kind == "container" && item.Source == $"{host.Prefix}session" && item.Succeeded);
 
-        // One fetch of fresh credentials for every image. Not necessarily the last issued: the feeder may
-        // fetch again for the running session, and this stand-in issues a new token each time.
-        var fingerprints = new HashSet<string> { (await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None))!.Labels[CredentialLabels.Fingerprint] };
         foreach (var image in custom)
         {
             var authenticated = await host.Engine.FindImageAsync(image.Replace(":latest", "-authenticated:latest", StringComparison.Ordinal), CancellationToken.None);
-            fingerprints.Add(authenticated!.Labels[CredentialLabels.Fingerprint]);
+            Assert.Equal(fresh.Fingerprint, authenticated!.Labels[CredentialLabels.Fingerprint]);
         }
 
-        Assert.Contains(Assert.Single(fingerprints), host.Credentials.Issued.Skip(issuedBeforeReauth).Select(export => export.Fingerprint));
+        Assert.Equal(fresh.Fingerprint, (await host.Engine.FindImageAsync(host.AuthenticatedImage, CancellationToken.None))!.Labels[CredentialLabels.Fingerprint]);
         var itemEvents = events.Where(e => e.Step is "base" or "image" or "container").ToArray();
         Assert.Equal(13, itemEvents.Length);
         Assert.Equal(1.0, itemEvents.Max(e => e.Progress), precision: 6);

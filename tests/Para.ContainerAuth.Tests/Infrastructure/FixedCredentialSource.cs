@@ -5,8 +5,9 @@ using Para.Contracts.Credentials;
 namespace Para.ContainerAuth.Tests.Infrastructure;
 
 /// <summary>
-/// Stands in for the account API: fake token strings, real everything else. Each call hands out a
-/// new access token, so a test can tell fresh credentials from old ones.
+/// Stands in for the account API: fake token strings, real everything else. Like the account API it
+/// hands out an account's current token until that token is due for refresh, or until the test
+/// changes it with <see cref="Rotate"/> (a refresh or a re-authentication there).
 /// </summary>
 public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredentialSource
 {
@@ -14,6 +15,7 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
 
     /// <summary>An account the stand-in account API does not have (every other name exists).</summary>
     public const string MissingAccount = "nobody-here";
+    private readonly Dictionary<string, CredentialsExport> _current = [];
     private int _issued;
 
     /// <summary>Like the account API, leaves the refresh token out unless container-auth asks for it.</summary>
@@ -21,11 +23,20 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
 
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Every token issued, oldest first: one per account until it rotates.</summary>
     public ConcurrentQueue<CredentialsExport> Issued { get; } = new();
 
-    /// <summary>Like the account API: the fingerprint of the access token issued last for the account.</summary>
-    public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken) =>
-        Task.FromResult(Issued.LastOrDefault(export => export.AccountName == account)?.Fingerprint);
+    /// <summary>Every export handed to container-auth, repeats included: how often it asked.</summary>
+    public ConcurrentQueue<CredentialsExport> Handed { get; } = new();
+
+    /// <summary>Like the account API: the fingerprint of the account's current access token.</summary>
+    public Task<string?> CurrentFingerprintAsync(string account, CancellationToken cancellationToken)
+    {
+        lock (_current)
+        {
+            return Task.FromResult(_current.TryGetValue(account, out var current) ? current.Fingerprint : null);
+        }
+    }
 
     public Task<string?> FindAccountNameAsync(string account, CancellationToken cancellationToken) =>
         Task.FromResult(account == MissingAccount ? null : account);
@@ -37,6 +48,22 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
             throw new CredentialsUnavailableException($"The account API answered 404 for the credentials of '{account}'.");
         }
 
+        CredentialsExport export;
+        lock (_current)
+        {
+            // The account API refreshes a token that is due before it hands it out.
+            export = _current.TryGetValue(account, out var current) && timeProvider.GetUtcNow() < current.RefreshDueAt
+                ? current
+                : Rotate(account);
+        }
+
+        Handed.Enqueue(export);
+        return Task.FromResult(export);
+    }
+
+    /// <summary>The account gets a new access token, as after a refresh or a re-authentication at the account API.</summary>
+    public CredentialsExport Rotate(string account)
+    {
         var serial = Interlocked.Increment(ref _issued);
         var expiresAt = timeProvider.GetUtcNow().Add(Lifetime);
         var export = new CredentialsExport(
@@ -52,7 +79,12 @@ public sealed class FixedCredentialSource(TimeProvider timeProvider) : ICredenti
             new ClaudeAccountDetails(new ClaudeOAuthAccount($"uuid-{account}", $"{account}@example.test", "Test Org")),
             // As the account API computes it: the 30-minute window, or a quarter of a shorter lifetime.
             expiresAt - (Lifetime / 4 < TimeSpan.FromMinutes(30) ? Lifetime / 4 : TimeSpan.FromMinutes(30)));
+        lock (_current)
+        {
+            _current[account] = export;
+        }
+
         Issued.Enqueue(export);
-        return Task.FromResult(export);
+        return export;
     }
 }
