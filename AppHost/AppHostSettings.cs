@@ -85,6 +85,9 @@ public sealed class AppHostSettings
         // The AppHost calls the services for the dashboard's commands, so it needs the key before they start.
         AdminKey.LoadOrCreate(DataDirectory);
         DashboardLoginUrl = LoginUrl(configuration);
+        // Without it DCP deletes the services after the AppHost has exited: Ctrl+C returned at once,
+        // and a second run started right after found the ports still held for ten seconds or more.
+        configuration["DcpPublisher:WaitForResourceCleanup"] ??= "true";
         if (!Headless)
         {
             Running.HostLog.Install(builder, DataDirectory);

@@ -46,13 +46,13 @@ internal static class ParaRun
             if (await WaitForServicesAsync(app, stopping) is { } failure)
             {
                 await Console.Error.WriteLineAsync($"para-apphost: {failure}");
-                await app.StopAsync(CancellationToken.None);
+                await StopAsync(app);
                 return 1;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            await app.StopAsync(CancellationToken.None);
+            await StopAsync(app);
             return 130;
         }
         catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
@@ -74,7 +74,13 @@ internal static class ParaRun
         if (settings.Headless)
         {
             PrintSummary(urls, settings, started.Elapsed);
-            await app.WaitForShutdownAsync(CancellationToken.None);
+            var interrupted = new TaskCompletionSource();
+            using (stopping.Register(interrupted.SetResult))
+            {
+                await interrupted.Task;
+            }
+
+            await StopAsync(app);
             return 0;
         }
 
@@ -104,9 +110,51 @@ internal static class ParaRun
         }
 
         await Console.Out.WriteLineAsync("para: console closed; stopping the services…");
-        await app.StopAsync(CancellationToken.None);
+        await StopAsync(app);
         return exitCode;
     }
+
+    /// <summary>
+    /// The services first, then the rest. DCP stops every resource at once, the dashboard too, and
+    /// a service whose telemetry exporter had nobody left to send to took 10 s to stop: Ctrl+C then
+    /// left its port held after the AppHost had returned, and DCP killed it mid-shutdown.
+    /// </summary>
+    private static async Task StopAsync(DistributedApplication app)
+    {
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var clock = Stopwatch.StartNew();
+        using var patience = new CancellationTokenSource(ServicesStopWithin);
+        var outcomes = await Task.WhenAll(ParaServiceResources.Names.Select(async service =>
+        {
+            try
+            {
+                if (!(await commands.ExecuteCommandAsync(service, KnownResourceCommands.StopCommand, patience.Token)).Success)
+                {
+                    // Not running (still waiting, or it failed to start): nothing to stop.
+                    return (Service: service, Problem: (string?)null);
+                }
+
+                var stopped = await notifications.WaitForResourceAsync(service,
+                    resourceEvent => KnownResourceStates.TerminalStates.Contains(resourceEvent.Snapshot.State?.Text), patience.Token);
+                return (Service: service, Problem: stopped.Snapshot.ExitCode is null or 0 ? null : $"stopped with exit code {stopped.Snapshot.ExitCode}");
+            }
+            catch (OperationCanceledException)
+            {
+                // The application's own stop below ends it.
+                return (Service: service, Problem: $"did not stop within {ServicesStopWithin.TotalSeconds:0} s; ending it");
+            }
+        }));
+
+        var seconds = clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        var problems = outcomes.Where(outcome => outcome.Problem is not null).ToList();
+        await Console.Out.WriteLineAsync(problems.Count == 0
+            ? $"para: {string.Join(", ", ParaServiceResources.Names)} stopped in {seconds} s."
+            : string.Join(Environment.NewLine, problems.Select(outcome => $"para: {outcome.Service} {outcome.Problem}.")));
+        await app.StopAsync(CancellationToken.None);
+    }
+
+    private static readonly TimeSpan ServicesStopWithin = TimeSpan.FromSeconds(15);
 
     /// <summary>Healthy, or a one-line reason why not: a service that exits or cannot start must not leave the wait hanging.</summary>
     private static async Task<string?> WaitForServicesAsync(DistributedApplication app, CancellationToken stopping)

@@ -13,6 +13,7 @@ namespace Para.ServiceDefaults.Events;
 public sealed class EventFanOut<TEvent>(int subscriberBuffer)
 {
     private readonly ConcurrentDictionary<Channel<TEvent>, byte> _subscribers = new();
+    private volatile bool _closed;
 
     public int SubscriberCount => _subscribers.Count;
 
@@ -24,7 +25,7 @@ public sealed class EventFanOut<TEvent>(int subscriberBuffer)
         }
     }
 
-    /// <summary>Registers now (so nothing published after this call is missed) and streams until cancelled.</summary>
+    /// <summary>Registers now (so nothing published after this call is missed) and streams until cancelled or closed.</summary>
     public IAsyncEnumerable<TEvent> Subscribe(CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(subscriberBuffer)
@@ -33,7 +34,33 @@ public sealed class EventFanOut<TEvent>(int subscriberBuffer)
             SingleReader = true,
         });
         _subscribers.TryAdd(channel, 0);
+        if (_closed)
+        {
+            // Checked after adding, so a subscription racing Close is completed by one or the other.
+            channel.Writer.TryComplete();
+        }
+
         return ReadAsync(channel, cancellationToken);
+    }
+
+    /// <summary>
+    /// The service is stopping: every stream ends after what it holds, and later subscriptions end
+    /// at once. An SSE request that never ends would hold the host's shutdown for its whole timeout.
+    /// </summary>
+    public void Close()
+    {
+        _closed = true;
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            subscriber.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Closes this fan-out when <paramref name="stopping"/> fires (a host's ApplicationStopping).</summary>
+    public EventFanOut<TEvent> ClosedWhen(CancellationToken stopping)
+    {
+        stopping.Register(Close);
+        return this;
     }
 
     private async IAsyncEnumerable<TEvent> ReadAsync(Channel<TEvent> channel, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ internal static class FeedFanout
         var ledger = new FeedLedger();
         var assignments = new ContainerAccounts(new ContainerAssignments(Path.Combine(Path.GetTempPath(), $"para-bench-{Environment.ProcessId}.json"), TimeProvider.System), engine);
         var containers = new ContainerOperations(engine, writer, source, new Para.ContainerAuth.Images.TemporaryContainers(options), assignments, ledger, options, TimeProvider.System);
-        var feeder = new ContainerFeeder(engine, writer, source, containers, assignments, ledger, new Para.ContainerAuth.Events.ContainerAuthEventHub(options, TimeProvider.System), options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
+        var feeder = new ContainerFeeder(engine, writer, source, containers, assignments, ledger, new Para.ContainerAuth.Events.ContainerAuthEventHub(options, TimeProvider.System, new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance)), options, TimeProvider.System, NullLogger<ContainerFeeder>.Instance);
 
         foreach (var count in counts)
         {

@@ -209,10 +209,41 @@ public sealed class HeadlessAppHostStopTests
         return string.Join('\n', text.Split('\n').Where(line => line.Contains("AppHost", StringComparison.Ordinal) || line.Contains("Para.", StringComparison.Ordinal) || line.Contains("dcp", StringComparison.Ordinal)).Take(40));
     }
 
-    [Fact]
-    public async Task Ctrl_c_stops_the_apphost_and_every_service_it_started()
+    private static bool IsParaService(int pid) => CommandLine(pid).Contains("/src/Para.", StringComparison.Ordinal);
+
+    private static string CommandLine(int pid)
     {
-        var host = await HeadlessAppHost.StartAsync();
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Pid, state, parent and command line of a process, read from /proc.</summary>
+    private static string Describe(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The fields after the command name, which is in parentheses and may hold spaces.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return $"{pid} state {fields[0]} parent {fields[1]}: {CommandLine(pid)}";
+        }
+        catch (IOException)
+        {
+            return $"{pid} (gone)";
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_every_service_before_the_apphost_returns_so_a_new_run_gets_the_same_ports_at_once()
+    {
+        var launch = AppHostLaunch.Create();
+        var host = await HeadlessAppHost.StartAsync(launch);
         try
         {
             // The services, and DCP and the dashboard, which inherit the AppHost's environment.
@@ -223,13 +254,24 @@ public sealed class HeadlessAppHostStopTests
             // A shell that starts this run in the background without job control makes its children
             // ignore SIGINT, the AppHost included: the process list below tells that case from a slow stop.
             Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the AppHost is still running:\n{ProcessTree()}\n{host.Output}");
+            // Each stopped on its own, none killed: DCP kills whatever outlasts its grace period.
+            Assert.Contains("para: accounts, container-auth, gateway stopped in ", host.Output, StringComparison.Ordinal);
+            var services = host.ProcessesUsingTheDataFolder().Where(IsParaService).ToList();
+            Assert.True(services.Count == 0, $"the AppHost returned before its services stopped:\n{string.Join('\n', services.Select(Describe))}");
+
+            // DCP's own processes follow it out within a few seconds.
             var deadline = DateTime.UtcNow.AddSeconds(15);
             while (host.ProcessesUsingTheDataFolder().Count > 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
             }
 
-            Assert.Empty(host.ProcessesUsingTheDataFolder());
+            var left = host.ProcessesUsingTheDataFolder();
+            Assert.True(left.Count == 0, $"still running 15 s after the AppHost exited:\n{string.Join('\n', left.Select(Describe))}\n{ProcessTree()}");
+
+            // Ctrl+C, up-arrow, Enter: the same ports, the same data folder, no "port in use".
+            await using var again = await HeadlessAppHost.StartAsync(launch);
+            Assert.Equal(launch.AccountsPort, new Uri(again.PrintedUrl("accounts")).Port);
         }
         finally
         {

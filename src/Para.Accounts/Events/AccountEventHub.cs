@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Para.Contracts.Events;
 using Para.ServiceDefaults.Events;
 
@@ -7,9 +8,9 @@ namespace Para.Accounts.Events;
 /// Fans account changes out to every subscriber: the SSE stream's clients and, in this process,
 /// whatever caches tokens. A slow subscriber loses its oldest events rather than slowing writers.
 /// </summary>
-internal sealed class AccountEventHub(TimeProvider timeProvider)
+internal sealed class AccountEventHub(TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
-    private readonly EventFanOut<AccountEvent> _subscribers = new(subscriberBuffer: 256);
+    private readonly EventFanOut<AccountEvent> _subscribers = new EventFanOut<AccountEvent>(subscriberBuffer: 256).ClosedWhen(lifetime.ApplicationStopping);
 
     /// <summary>Raised synchronously for in-process caches (the token manager) before subscribers hear it.</summary>
     public event Action<AccountEvent>? Published;

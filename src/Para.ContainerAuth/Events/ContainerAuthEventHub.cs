@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Para.ContainerAuth.Credentials;
 using Para.Contracts.Credentials;
@@ -12,9 +13,9 @@ namespace Para.ContainerAuth.Events;
 /// a feed. The helpers below build the events that carry credentials' details, so every publisher
 /// says the same thing the same way, and none can put a token in one (they take fingerprints).
 /// </summary>
-public sealed class ContainerAuthEventHub(IOptions<ContainerAuthOptions> options, TimeProvider timeProvider)
+public sealed class ContainerAuthEventHub(IOptions<ContainerAuthOptions> options, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
-    private readonly EventFanOut<ContainerAuthEvent> _subscribers = new(subscriberBuffer: 1024);
+    private readonly EventFanOut<ContainerAuthEvent> _subscribers = new EventFanOut<ContainerAuthEvent>(subscriberBuffer: 1024).ClosedWhen(lifetime.ApplicationStopping);
 
     public int SubscriberCount => _subscribers.SubscriberCount;
 

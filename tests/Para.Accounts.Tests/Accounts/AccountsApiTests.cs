@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Para.Accounts.Events;
 using Para.Accounts.Storage;
 using Para.Accounts.Tests.Infrastructure;
@@ -392,6 +393,23 @@ public sealed class AccountsApiTests(OAuthServerFixture oauth) : IClassFixture<O
         var data = await reader.ReadLineAsync(events.Token);
         Assert.StartsWith("data: ", data, StringComparison.Ordinal);
         Assert.Equal(account.Id, JsonDocument.Parse(data!["data: ".Length..]).RootElement.GetProperty("accountId").GetString());
+    }
+
+    [Fact]
+    public async Task An_open_event_stream_ends_when_the_service_stops_instead_of_holding_its_shutdown()
+    {
+        using var events = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await _client.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, events.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(events.Token));
+        Assert.Equal("event: connected", await reader.ReadLineAsync(events.Token));
+        var hub = _factory.Services.GetRequiredService<AccountEventHub>();
+
+        _factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        // The rest of the connected event, then the end of the stream: not a read that waits for the host's timeout.
+        var rest = await reader.ReadToEndAsync(events.Token);
+        Assert.StartsWith("data: ", rest, StringComparison.Ordinal);
+        Assert.Equal(0, hub.SubscriberCount);
     }
 
     [Fact]

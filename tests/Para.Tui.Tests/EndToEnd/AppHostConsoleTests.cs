@@ -41,6 +41,7 @@ public sealed class AppHostConsoleTests
 
             Assert.Contains($"{TmuxSession.ExitMarker}0", after, StringComparison.Ordinal);
             Assert.Contains("console closed; stopping the services", after, StringComparison.Ordinal);
+            Assert.Contains("accounts, container-auth, gateway stopped in ", after, StringComparison.Ordinal);
             var deadline = DateTime.UtcNow.AddSeconds(15);
             while (launch.ProcessesUsingTheDataFolder().Count > 0 && DateTime.UtcNow < deadline)
             {
