@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +56,8 @@ public static partial class RequestProblems
                 previous?.Invoke(context);
                 if (context.ProblemDetails.Detail is null && context.ProblemDetails.Status is { } status)
                 {
-                    context.ProblemDetails.Detail = SentenceFor(status, limits.Value, contentType: context.HttpContext.Request.ContentType);
+                    context.ProblemDetails.Detail = SentenceFor(status, limits.Value, contentType: context.HttpContext.Request.ContentType,
+                        endpointLimit: EndpointLimitOf(context.HttpContext));
                 }
             };
         });
@@ -63,8 +65,11 @@ public static partial class RequestProblems
     }
 
     /// <summary>What a client reads when its request could not be read; never any of the body.</summary>
-    public static string? SentenceFor(int status, HttpLimitsOptions limits, string? contentType, Exception? exception = null) => status switch
+    /// <param name="endpointLimit">The endpoint's own limit (<see cref="IRequestSizeLimitMetadata"/>), which replaces the service's.</param>
+    public static string? SentenceFor(int status, HttpLimitsOptions limits, string? contentType, Exception? exception = null, long? endpointLimit = null) => status switch
     {
+        StatusCodes.Status413PayloadTooLarge when endpointLimit is { } bytes =>
+            $"The request body is larger than the {Size(bytes)} this endpoint accepts.",
         StatusCodes.Status413PayloadTooLarge =>
             $"The request body is larger than the {Size(limits.MaxRequestBodyBytes)} this service accepts ({HttpLimitsOptions.SectionName}:{nameof(HttpLimitsOptions.MaxRequestBodyBytes)}).",
         StatusCodes.Status415UnsupportedMediaType =>
@@ -96,6 +101,9 @@ public static partial class RequestProblems
     [GeneratedRegex("'[^']*[A-Za-z0-9][^']*'")]
     private static partial Regex QuotedInput();
 
+    private static long? EndpointLimitOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+
     private static string Size(long bytes) =>
         bytes % 1024 == 0 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024} KiB") : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 
@@ -124,7 +132,8 @@ public static partial class RequestProblems
                         StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
                         _ => "Invalid request",
                     },
-                    Detail = SentenceFor(badRequest.StatusCode, limits.Value, httpContext.Request.ContentType, exception) ?? "The request could not be read.",
+                    Detail = SentenceFor(badRequest.StatusCode, limits.Value, httpContext.Request.ContentType, exception, EndpointLimitOf(httpContext))
+                        ?? "The request could not be read.",
                 },
             });
         }

@@ -26,6 +26,9 @@ public static class GatewayApi
 
     public const int MaxBatch = 1000;
 
+    /// <summary>A full batch with every field at the length kept (about 600 bytes a record as JSON), with room to spare.</summary>
+    public const long MaxBatchBodyBytes = 1024 * 1024;
+
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/gateway-keys").RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Gateway");
@@ -43,7 +46,8 @@ public static class GatewayApi
             .WithSummary("The account's bounded request history, newest first: no bodies, no tokens.");
 
         app.MapPost("/api/gateway/requests", RecordRequests).RequireAuthorization(AdminKeyAuthentication.PolicyName).WithTags("Gateway")
-            .WithName("RecordGatewayRequests").WithSummary("The gateway's batch of forwarded requests, into each account's statistics and history.");
+            .WithName("RecordGatewayRequests").WithSummary("The gateway's batch of forwarded requests, into each account's statistics and history.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBatchBodyBytes));
         return app;
     }
 

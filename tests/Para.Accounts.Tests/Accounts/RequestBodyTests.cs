@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Para.Accounts.Gateway;
 using Para.Accounts.Tests.Infrastructure;
+using Para.Contracts.Gateway;
 
 namespace Para.Accounts.Tests.Accounts;
 
@@ -67,6 +70,33 @@ public sealed class RequestBodyTests(OAuthServerFixture oauth) : IClassFixture<O
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal("The request body is larger than the 64 KiB this service accepts (Para:Http:MaxRequestBodyBytes).", detail);
         Assert.Empty(_factory.Store.List());
+    }
+
+    [Fact]
+    public async Task A_full_batch_of_request_records_from_the_gateway_is_taken_whole()
+    {
+        // The largest batch the endpoint allows, every field at the length it keeps: well over 64 KiB.
+        var account = await _factory.SignInAsync("work", autoRefresh: false);
+        var batch = Enumerable.Range(0, GatewayApi.MaxBatch).Select(i => new GatewayRequestRecord(
+            account.Id, DateTimeOffset.UtcNow.AddMilliseconds(i), "POST", "/v1/messages?" + new string('q', 250), 200, 5,
+            new string('m', 128), 10, 20, Retried: false, ClientKey: new string('k', 64))).ToList();
+
+        using var posted = await _client.PostAsJsonAsync("/api/gateway/requests", new RecordGatewayRequests(batch));
+
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(new RecordGatewayRequestsResult(GatewayApi.MaxBatch, 0), await posted.Content.ReadFromJsonAsync<RecordGatewayRequestsResult>());
+        Assert.Equal(GatewayApi.MaxBatch, _factory.Store.Find(account.Id)!.Usage.TotalRequests);
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_endpoints_own_limit_is_a_413_that_names_that_limit()
+    {
+        var body = "{\"requests\": [], \"padding\": \"" + new string('p', 1100 * 1024) + "\"}";
+
+        var (status, detail, _) = await SendAsync(HttpMethod.Post, "/api/gateway/requests", body, "application/json");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("The request body is larger than the 1024 KiB this endpoint accepts.", detail);
     }
 
     private async Task<(HttpStatusCode Status, string Detail, string Text)> SendAsync(HttpMethod method, string path, string body, string mediaType)
