@@ -205,9 +205,28 @@ public sealed partial class ContainerFeeder(
         }
         catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException or InvalidOperationException)
         {
+            if (exception is not InvalidOperationException && !await IsStillRunningAsync(container.Id))
+            {
+                // Stopped or removed meanwhile (Docker answers 404 or "RWLayer … is nil", or drops the upload): nothing failed.
+                LogGoneWhileFed(logger, container.Name);
+                return new FeedOutcome(container.Name, export.AccountName, false, null, "The container stopped or was removed while it was fed.");
+            }
+
             LogFeedFailed(logger, container.Name, exception.Message);
             events.ContainerFeedFailed(container.Name, export.AccountName, exception.Message);
             return new FeedOutcome(container.Name, export.AccountName, false, null, exception.Message);
+        }
+    }
+
+    private async Task<bool> IsStillRunningAsync(string containerId)
+    {
+        try
+        {
+            return await engine.FindContainerAsync(containerId, CancellationToken.None) is var (found, _, _) && found.State is "running" or "paused";
+        }
+        catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException)
+        {
+            return true; // Unknown: report the feed's own failure.
         }
     }
 
@@ -227,6 +246,9 @@ public sealed partial class ContainerFeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fed container {Container} with account {Account}'s access token {Fingerprint}")]
     private static partial void LogFed(ILogger logger, string container, string account, string fingerprint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container {Container} stopped or was removed while it was fed")]
+    private static partial void LogGoneWhileFed(ILogger logger, string container);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding container {Container} failed: {Reason}")]
     private static partial void LogFeedFailed(ILogger logger, string container, string reason);

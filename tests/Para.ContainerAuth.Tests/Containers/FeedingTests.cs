@@ -1,8 +1,12 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Para.ContainerAuth.Credentials;
+using Para.ContainerAuth.Events;
+using Para.ContainerAuth.Propagation;
 using Para.ContainerAuth.Tests.Infrastructure;
 using Para.Contracts.ContainerAuth;
 using Para.Contracts.Credentials;
+using Para.Contracts.Events;
 
 namespace Para.ContainerAuth.Tests.Containers;
 
@@ -59,6 +63,39 @@ public sealed class FeedingTests(DockerFixture docker)
             Assert.Equal(fresh.Fingerprint, container.FedFingerprint);
             Assert.Equal(host.Time.GetUtcNow(), container.LastFedAt);
         });
+    }
+
+    [Fact]
+    public async Task A_container_removed_while_it_is_fed_is_not_reported_as_a_failed_feed()
+    {
+        await using var host = docker.CreateHost();
+        await host.TagBaseImageAsync();
+        var api = host.CreateApi();
+        await host.RunAsync(api.SetupAsync(new SetupRequest("alice")));
+        var id = await docker.StartSessionAsync(host.AuthenticatedImage, $"{host.Prefix}agent-leaving");
+        await host.WaitUntilFedAsync(id);
+        var container = (await host.Engine.FindContainerAsync(id, CancellationToken.None))!.Value.Container;
+        var hub = host.Services.GetRequiredService<ContainerAuthEventHub>();
+        using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var heard = hub.Subscribe(listening.Token).GetAsyncEnumerator(listening.Token);
+
+        // The user removes it as a refresh reaches it: the feed that was under way meets a missing container.
+        await host.Engine.RemoveContainerAsync(id, CancellationToken.None);
+        host.Credentials.Rotate("alice");
+        var outcome = await host.Services.GetRequiredService<ContainerFeeder>().FeedContainerAsync(container, "alice", CancellationToken.None);
+
+        Assert.False(outcome.Fed);
+        Assert.Equal("The container stopped or was removed while it was fed.", outcome.Message);
+        // Everything published during the feed, up to a marker sent after it: no failure among it.
+        hub.Publish(new ContainerAuthEvent(ContainerAuthEventTypes.Heartbeat) { Message = "marker" });
+        var during = new List<ContainerAuthEvent>();
+        while (await heard.MoveNextAsync() && heard.Current.Message != "marker")
+        {
+            during.Add(heard.Current);
+        }
+
+        await heard.DisposeAsync();
+        Assert.DoesNotContain(during, change => change.Type == ContainerAuthEventTypes.ContainerFeedFailed);
     }
 
     [Fact]
