@@ -190,7 +190,7 @@ public sealed partial class ContainerFeeder(
             {
                 if (await engine.FindContainerAsync(container.Id, cancellationToken) is not var (_, user, env))
                 {
-                    return new FeedOutcome(container.Name, export.AccountName, false, null, "The container is gone.");
+                    return new FeedOutcome(container.Name, export.AccountName, false, null, GoneMessage);
                 }
 
                 // Both files, each merged into what is there, so Claude Code's own keys stay.
@@ -209,7 +209,7 @@ public sealed partial class ContainerFeeder(
             {
                 // Stopped or removed meanwhile (Docker answers 404 or "RWLayer … is nil", or drops the upload): nothing failed.
                 LogGoneWhileFed(logger, container.Name);
-                return new FeedOutcome(container.Name, export.AccountName, false, null, "The container stopped or was removed while it was fed.");
+                return new FeedOutcome(container.Name, export.AccountName, false, null, GoneMessage);
             }
 
             LogFeedFailed(logger, container.Name, exception.Message);
@@ -217,6 +217,9 @@ public sealed partial class ContainerFeeder(
             return new FeedOutcome(container.Name, export.AccountName, false, null, exception.Message);
         }
     }
+
+    /// <summary>A feed's outcome for a container that is not there to feed: not a failure.</summary>
+    public const string GoneMessage = "The container stopped or was removed.";
 
     private async Task<bool> IsStillRunningAsync(string containerId)
     {
