@@ -48,9 +48,9 @@ public static class ContainerAccountApi
         }
 
         services.Assignments.Assign(found.Id, found.Name, account);
-        var feed = IsRunning(found) ? await services.Feeder.FeedContainerAsync(found, account, cancellationToken) : null;
+        var feed = found.IsRunning ? await services.Feeder.FeedContainerAsync(found, account, cancellationToken) : null;
         return TypedResults.Ok(new ContainerAccountResult(found.Name, account, AccountSources.Assigned, feed,
-            $"{found.Name} uses account {account} (assigned){(IsRunning(found) ? Fed(feed) : NotRunning)}"));
+            $"{found.Name} uses account {account} (assigned){(found.IsRunning ? Fed(feed) : NotRunning)}"));
     }
 
     public static async Task<Results<Ok<ContainerAccountResult>, ProblemHttpResult>> Unassign(string container,
@@ -64,10 +64,10 @@ public static class ContainerAccountApi
 
         var removed = services.Assignments.Unassign(found.Id);
         var (account, source) = (await services.Accounts.DescribeAsync([found], cancellationToken))[found.Id];
-        var feed = removed && account is not null && IsRunning(found) ? await services.Feeder.FeedContainerAsync(found, account, cancellationToken) : null;
+        var feed = removed && account is not null && found.IsRunning ? await services.Feeder.FeedContainerAsync(found, account, cancellationToken) : null;
         var now = account is null ? "has no account (assign one, or start it with --label para.account=NAME)" : $"uses account {account} ({source})";
         return TypedResults.Ok(new ContainerAccountResult(found.Name, account, source, feed,
-            $"{found.Name} {(removed ? "is no longer assigned" : "was not assigned")}; it {now}{(removed && account is not null && !IsRunning(found) ? NotRunning : Fed(feed))}"));
+            $"{found.Name} {(removed ? "is no longer assigned" : "was not assigned")}; it {now}{(removed && account is not null && !found.IsRunning ? NotRunning : Fed(feed))}"));
     }
 
     private static async Task<(EngineContainer? Container, ProblemHttpResult? Problem)> FindParaContainerAsync(string container, AssignmentServices services,
@@ -92,8 +92,6 @@ public static class ContainerAccountApi
     }
 
     private const string NotRunning = "; it is not running, and is fed when it starts";
-
-    private static bool IsRunning(EngineContainer container) => container.State is "running" or "paused";
 
     private static string Fed(FeedOutcome? feed) => feed switch
     {

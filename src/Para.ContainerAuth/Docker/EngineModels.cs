@@ -16,7 +16,11 @@ public sealed record EngineContainer(
     string Image,
     string ImageId,
     string State,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>Running or paused: its processes exist, so it can be fed in place.</summary>
+    public bool IsRunning => State is "running" or "paused";
+}
 
 /// <summary>A container to create; Para's containers never get a network.</summary>
 public sealed record ContainerSpec(

@@ -225,7 +225,7 @@ public sealed partial class ContainerFeeder(
     {
         try
         {
-            return await engine.FindContainerAsync(containerId, CancellationToken.None) is var (found, _, _) && found.State is "running" or "paused";
+            return await engine.FindContainerAsync(containerId, CancellationToken.None) is var (found, _, _) && found.IsRunning;
         }
         catch (Exception exception) when (exception is DockerOperationException or DockerUnavailableException)
         {
@@ -240,7 +240,7 @@ public sealed partial class ContainerFeeder(
         // Stopped ones too (one call either way): an assignment lasts until the container is removed.
         var every = await engine.ListContainersAsync(includeStopped: true, cancellationToken);
         accounts.Retain(every);
-        var running = every.Where(container => container.State is "running" or "paused" && containers.IsParaContainer(container.Name))
+        var running = every.Where(container => container.IsRunning && containers.IsParaContainer(container.Name))
             .Select(container => (Container: container, Account: accounts.AccountOf(container)))
             .ToList();
         return ([.. running.Where(entry => entry.Account is not null).GroupBy(entry => entry.Account!, entry => entry.Container, StringComparer.OrdinalIgnoreCase)],
