@@ -16,7 +16,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every Para service shares, in the shape of Aspire's ServiceDefaults: telemetry, health,
-/// service discovery, resilient HTTP, the admin key and shutdown with the parent host.
+/// service discovery, resilient HTTP and the admin key. DCP stops the services (the AppHost asks it first, decision 0018).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -54,7 +54,6 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.AddRequestProblems();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.AddAdminKeyAuthentication();
         return builder;
     }
